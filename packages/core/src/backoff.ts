@@ -1,0 +1,14 @@
+export interface ReconnectOptions {
+  minDelayMs: number
+  maxDelayMs: number
+  factor: number
+  /** 'full': uniform in [0, delay] (AWS "full jitter"), so a fleet does not reconnect in step. */
+  jitter: 'full' | 'none'
+  maxRetries: number
+}
+
+/** Delay before reconnect attempt `attempt` (1-based); `random` in [0, 1) is a parameter so tests can pin it. */
+export const backoffDelay = (attempt: number, o: ReconnectOptions, random: number = Math.random()): number => {
+  const delay = Math.min(o.maxDelayMs, o.minDelayMs * o.factor ** (attempt - 1))
+  return Math.round(o.jitter === 'full' ? delay * random : delay)
+}

@@ -1,0 +1,26 @@
+export { connect, type Connection } from './connection'
+export { resolve } from './resolve'
+export { FollowSocketError, isFollowSocketError, type ErrorCode } from './errors'
+export { backoffDelay, type ReconnectOptions } from './backoff'
+export type {
+  UrlSource,
+  SendData,
+  ConnectOptions,
+  ResolveOptions,
+  DiscoveryOptions,
+  ConnectionState,
+  ConnectionEvents,
+  CloseInfo,
+  RedirectInfo,
+  ReconnectingInfo,
+  Resolution,
+  Hop,
+  HeartbeatOptions,
+  PreflightOptions,
+  WebSocketConstructor,
+} from './types'
+export type { StandardSchemaV1 } from './standard-schema'
+export type { CacheMode } from './cache'
+
+/** The package version, for bug reports. */
+export const version = '0.1.0'

@@ -1,0 +1,14 @@
+import { cached, preflight } from './discovery'
+import { discoverySettings } from './options'
+import type { Resolution, ResolveOptions } from './types'
+import { normaliseUrl } from './url'
+
+/**
+ * Discovery alone: where `url` leads now, from the cache or a preflight. Rejects with a
+ * FollowSocketError on bad input, a refused redirect or a failed preflight.
+ */
+export const resolve = async (url: string | URL, options?: ResolveOptions): Promise<Resolution> => {
+  const s = discoverySettings(options)
+  const ws = normaliseUrl(url)
+  return cached(ws, s) ?? preflight(ws, s)
+}

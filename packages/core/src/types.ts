@@ -1,0 +1,96 @@
+import type { StandardSchemaV1 } from './standard-schema'
+import type { ReconnectOptions } from './backoff'
+import type { CacheMode } from './cache'
+import type { FollowSocketError } from './errors'
+
+export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>)
+export type SendData = string | ArrayBufferLike | ArrayBufferView | Blob
+
+export type ConnectionState = 'idle' | 'resolving' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed'
+
+/** One redirect step; `status` where the runtime shows it (Node), absent in browsers. */
+export interface Hop {
+  from: string
+  to: string
+  status?: number
+}
+
+export interface Resolution {
+  /** Where the endpoint is now, as a ws:/wss: URL. */
+  url: string
+  redirected: boolean
+  hops: Hop[]
+  via: 'preflight' | 'cache'
+}
+
+export interface CloseInfo {
+  code: number
+  reason: string
+  wasClean: boolean
+  willReconnect: boolean
+}
+
+export interface RedirectInfo {
+  from: string
+  to: string
+  hops: Hop[]
+  via: 'preflight' | 'cache' | 'close-frame'
+}
+
+export interface ReconnectingInfo {
+  attempt: number
+  delayMs: number
+  error?: FollowSocketError
+}
+
+/** Every event a Connection emits, with its payload: the one map `on`/`off` and the bindings derive from. */
+export type ConnectionEvents<T = unknown> = {
+  state: ConnectionState
+  open: { url: string }
+  message: { data: T; raw: unknown }
+  close: CloseInfo
+  redirect: RedirectInfo
+  reconnecting: ReconnectingInfo
+  error: FollowSocketError
+}
+
+export interface PreflightOptions {
+  credentials: RequestCredentials
+  timeoutMs: number
+}
+
+export interface HeartbeatOptions {
+  intervalMs: number
+  timeoutMs: number
+  message?: SendData
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket
+
+/** The options that govern finding an endpoint: shared by connect(), resolve() and FollowWebSocket. */
+export interface DiscoveryOptions {
+  discovery?: 'auto' | 'preflight' | 'off'
+  maxRedirects?: number
+  /** Origins a redirect may go to; `*` wildcards in the host; ws:/wss: and http:/https: forms are equivalent. */
+  allowedOrigins?: string[] | '*'
+  allowInsecure?: boolean
+  preflight?: Partial<PreflightOptions>
+  cache?: CacheMode
+  cacheTtlMs?: number
+  fetch?: typeof fetch
+}
+
+export interface ConnectOptions<T = unknown> extends DiscoveryOptions {
+  protocols?: string | string[]
+  reconnect?: Partial<ReconnectOptions> | false
+  shouldReconnect?: (close: Omit<CloseInfo, 'willReconnect'>) => boolean
+  buffer?: { maxMessages?: number } | false
+  heartbeat?: HeartbeatOptions | false
+  connectTimeoutMs?: number
+  binaryType?: BinaryType
+  parse?: 'json' | false
+  schema?: StandardSchemaV1<unknown, T>
+  WebSocket?: WebSocketConstructor
+}
+
+export type ResolveOptions = DiscoveryOptions

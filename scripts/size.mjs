@@ -1,0 +1,47 @@
+// Size of what users import, measured as size-limit does: bundle one import with every
+// dependency, minify, gzip (level 9). Fails (exit 1) over budget. SPEC §6.
+import { rolldown } from 'rolldown'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+
+const root = resolve(import.meta.dirname, '..')
+const core = join(root, 'packages/core')
+const KB = 1024
+
+export const checks = [
+  { name: 'followsocket: import { connect }', code: `export { connect } from 'followsocket'`, budget: 4 * KB },
+  { name: 'followsocket IIFE (<script>)', file: join(core, 'dist/followsocket.iife.js'), budget: 5 * KB },
+]
+
+export const gzipSize = (text) => gzipSync(text, { level: 9 }).length
+
+export async function bundle(code, alias = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-size-'))
+  try {
+    writeFileSync(join(dir, 'entry.js'), code)
+    const result = await rolldown({
+      input: join(dir, 'entry.js'),
+      logLevel: 'silent',
+      resolve: { alias: { followsocket: join(core, 'dist/followsocket.js'), ...alias } },
+    })
+    const { output } = await result.generate({ format: 'esm', minify: true })
+    return output[0].code
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let over = 0
+  console.log('size (minified + gzip -9)')
+  for (const check of checks) {
+    const text = check.file ? readFileSync(check.file, 'utf8') : await bundle(check.code)
+    const size = gzipSize(text)
+    const ok = size <= check.budget
+    if (!ok) over++
+    console.log(`${ok ? '✓' : '✗'} ${check.name.padEnd(40)} ${(size / KB).toFixed(2)} KB  (budget ${(check.budget / KB).toFixed(0)} KB, ${text.length} B minified)`)
+  }
+  process.exit(over ? 1 : 0)
+}

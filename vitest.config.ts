@@ -1,0 +1,8 @@
+import './scripts/node20.mjs'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*'],
+  },
+})
