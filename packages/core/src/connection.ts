@@ -1,6 +1,7 @@
 import { backoffDelay } from './backoff'
-import { cached, forget, preflight, remember } from './discovery'
-import { FollowSocketError, isFinal, isFollowSocketError } from './errors'
+import { cached, forget, remember } from './cache'
+import { preflight } from './discovery'
+import { FollowSocketError, isFinal } from './errors'
 import { createEvents, type Events } from './events'
 import { settings } from './options'
 import { checkHop } from './policy'
@@ -32,13 +33,6 @@ const HEALTHY_MS = 5000
 type Timer = ReturnType<typeof setTimeout>
 const noop = () => {}
 
-/** How the socket being opened was chosen, which decides what a failure before `open` means. */
-interface Attempt {
-  redirect?: RedirectInfo
-  /** The preflight already ran for this attempt, so a failure is the socket's own. */
-  discovered: boolean
-}
-
 /**
  * Opens a WebSocket to `url` that follows redirects and reconnects. Returns at once; the first
  * attempt starts in a microtask, so listeners added right after see every event.
@@ -46,7 +40,7 @@ interface Attempt {
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
   const WS = s.WebSocket ?? globalThis.WebSocket
-  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'Option "WebSocket" is required where there is no global WebSocket (pass the one from "ws")')
+  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No global WebSocket: pass options.WebSocket (from "ws" in Node)')
   let requested = typeof url == 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
 
@@ -63,8 +57,6 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   let heartbeat: ReturnType<typeof setInterval> | undefined
   let pongTimer: Timer | undefined
   let cancelWait: (() => void) | undefined
-  // Set while an async schema validates, so frames keep their order.
-  let pending: Promise<unknown> | undefined
   const queue: SendData[] = []
 
   const setState = (next: ConnectionState) => {
@@ -86,58 +78,66 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     socket = undefined
     if (!ws) return
     ws.onopen = ws.onmessage = ws.onclose = null
-    try {
-      ws.close()
-    } catch {}
+    ws.close()
   }
 
   const redirect = (to: string, hops: Hop[], via: RedirectInfo['via']): RedirectInfo => ({ from: requested, to, hops, via })
 
-  /** Runs one connect attempt: URL function, cache, preflight when asked, then the socket. */
-  const start = async (rediscover = false) => {
+  /**
+   * Runs one connect attempt: the URL function, the cache, a preflight when `discover` is set
+   * (or discovery is 'preflight'), then the socket. `failure` is the handshake failure that
+   * sent 'auto' mode to the preflight: it stands when the preflight finds no redirect.
+   */
+  const start = async (discover?: boolean, failure?: FollowSocketError) => {
     halt()
     const g = generation
     try {
-      if (typeof url == 'function') {
+      if (typeof url == 'function' && !failure) {
         setState('resolving')
         let next: unknown
         try {
           next = await url()
         } catch (cause) {
-          throw new FollowSocketError('INVALID_URL', 'The url function failed', undefined, cause)
+          throw new FollowSocketError('INVALID_URL', 'url() failed', undefined, cause)
         }
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
-      const hit = !rediscover && cached(requested, s)
-      if (hit) return open({ redirect: redirect(hit.url, hit.hops, 'cache'), discovered: false })
-      if (s.discovery == 'off' || (s.discovery == 'auto' && !rediscover)) return open({ discovered: false })
-      await discover(g)
+      discover ||= s.discovery == 'preflight'
+      let found = discover ? undefined : cached(s, requested)
+      if (discover) {
+        setState('resolving')
+        found = await preflight(requested, s, (abort = new AbortController()).signal)
+        if (g !== generation) return
+        if (!found.redirected) found = undefined
+        if (!found && failure) throw failure
+      }
+      open(found && redirect(found.url, found.hops, found.via), discover)
     } catch (error) {
-      if (g === generation) fail(error)
+      if (g === generation) fail(error as FollowSocketError)
     }
   }
 
-  /** Preflights the requested URL and opens where it leads; a failed preflight is the attempt's failure. */
-  const discover = async (g: number, failure?: FollowSocketError) => {
-    setState('resolving')
-    abort = new AbortController()
-    const found = await preflight(requested, s, abort.signal)
-    if (g !== generation) return
-    if (found.redirected) open({ redirect: redirect(found.url, found.hops, 'preflight'), discovered: true })
-    else if (failure) fail(failure)
-    else open({ discovered: true })
-  }
-
-  const open = (how: Attempt) => {
-    const target = how.redirect?.to ?? requested
+  /** Opens the socket at `moved.to` (else the requested URL); `discovered`: a preflight already ran. */
+  const open = (moved: RedirectInfo | undefined, discovered: boolean) => {
+    const target = moved?.to ?? requested
     setState('connecting')
-    if (how.redirect) emit('redirect', how.redirect)
+    if (moved) emit('redirect', moved)
     let ws: WebSocket
     try {
       ws = new WS(target, s.protocols)
     } catch (cause) {
-      return fail(new FollowSocketError('HANDSHAKE_FAILED', `Could not open ${target}`, target, cause))
+      return fail(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed`, target, cause))
+    }
+    // A failure before `open`. A remembered target that fails is stale: forget it and find the
+    // endpoint again, now. In 'auto' mode a failed direct handshake is what calls for a preflight.
+    const failed = (error: FollowSocketError) => {
+      socket = undefined
+      if (moved && moved.via != 'preflight') {
+        forget(s, requested)
+        start(s.discovery != 'off')
+      } else if (s.discovery == 'auto' && !discovered && error.code == 'HANDSHAKE_FAILED') start(true, error)
+      else fail(error)
     }
     socket = ws
     ws.binaryType = s.binaryType
@@ -145,7 +145,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onerror = noop
     connectTimer = setTimeout(() => {
       drop()
-      failedBeforeOpen(how, new FollowSocketError('CONNECT_TIMEOUT', `No handshake with ${target} within ${s.connectTimeoutMs} ms`, target))
+      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out`, target))
     }, s.connectTimeoutMs)
     ws.onopen = () => {
       clearTimeout(connectTimer)
@@ -164,24 +164,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onclose = (event) => {
       clearTimeout(connectTimer)
       if (state == 'open' || stopped) closed(event.code, event.reason, event.wasClean)
-      else {
-        socket = undefined
-        failedBeforeOpen(how, new FollowSocketError('HANDSHAKE_FAILED', `The WebSocket handshake with ${target} failed (close ${event.code})`, target))
-      }
+      else failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed`, target))
     }
-  }
-
-  const failedBeforeOpen = (how: Attempt, error: FollowSocketError) => {
-    const g = generation
-    // A cached target that fails is stale: forget it and find the endpoint again, now.
-    if (how.redirect?.via == 'cache' || how.redirect?.via == 'close-frame') {
-      forget(requested, s)
-      return void start(s.discovery != 'off')
-    }
-    // 'auto' opened directly; only a failure before `open` is worth a preflight.
-    if (s.discovery == 'auto' && !how.discovered && error.code == 'HANDSHAKE_FAILED')
-      return void discover(g, error).catch((e) => g === generation && fail(e))
-    fail(error)
   }
 
   const closed = (code: number, reason: string, wasClean: boolean) => {
@@ -196,35 +180,31 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       const to = parseUrl(reason, 'x:/')
       if (to && isWebUrl(to) && reason.includes('//')) {
         try {
-          checkHop(new URL(was), to, new Set([toHttp(new URL(was))]), 1, s.policy)
+          checkHop(new URL(was), to, new Set([toHttp(new URL(was))]), 1, s)
           move = redirect(toWs(to), [{ from: was, to: toWs(to) }], 'close-frame')
         } catch (error) {
           refusal = error as FollowSocketError
         }
-      } else rediscover = s.discovery != 'off'
+      } else rediscover = true
     }
     // A cached target going away for a restart or overload (1012/1013) may not come back there.
-    if (!stopped && was !== requested && (code === 1012 || code === 1013)) rediscover = s.discovery != 'off'
+    if (!stopped && was !== requested && (code === 1012 || code === 1013)) rediscover = true
     const willReconnect =
       !stopped && !refusal && !!s.reconnect && (!!move || rediscover || s.shouldReconnect({ code, reason, wasClean }))
     emit('close', { code, reason, wasClean, willReconnect })
     if (refusal) return fail(refusal)
     if (!willReconnect) return setState('closed')
     if (move) {
-      remember(requested, move.to, move.hops, s)
-      return open({ redirect: move, discovered: true })
-    }
-    if (rediscover) {
-      forget(requested, s)
-      return void start(true)
-    }
-    retry()
+      remember(s, requested, move.to, move.hops)
+      open(move, true)
+    } else if (rediscover) {
+      forget(s, requested)
+      start(s.discovery != 'off')
+    } else retry()
   }
 
-  const fail = (error: unknown) => {
-    const failure = isFollowSocketError(error)
-      ? error
-      : new FollowSocketError('HANDSHAKE_FAILED', `Connecting to ${requested} failed`, requested, error)
+  // Everything that reaches here is a FollowSocketError: discovery and policy wrap what they throw.
+  const fail = (failure: FollowSocketError) => {
     emit('error', failure)
     if (isFinal(failure)) {
       halt()
@@ -238,12 +218,12 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     const offline = globalThis.navigator?.onLine === false
     // Offline attempts would all fail: wait for the network instead of spending them.
     if (!offline && ++attempt > s.reconnect.maxRetries) {
-      emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested} after ${s.reconnect.maxRetries} retries`, requested))
+      emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}`, requested))
       return setState('closed')
     }
     const delayMs = offline ? Infinity : backoffDelay(attempt, s.reconnect)
     setState('reconnecting')
-    emit('reconnecting', error ? { attempt, delayMs, error } : { attempt, delayMs })
+    emit('reconnecting', { attempt, delayMs, error })
     wait(delayMs)
   }
 
@@ -260,15 +240,16 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       if (g === generation) start()
     }
     const timer = delayMs < Infinity ? setTimeout(resume, delayMs) : undefined
-    win.addEventListener?.('online', resume)
-    win.addEventListener?.('pageshow', resume)
-    doc?.addEventListener('visibilitychange', resume)
+    const listen = (method: 'addEventListener' | 'removeEventListener') => {
+      win[method]?.('online', resume)
+      win[method]?.('pageshow', resume)
+      doc?.[method]('visibilitychange', resume)
+    }
+    listen('addEventListener')
     cancelWait = () => {
       cancelWait = undefined
       clearTimeout(timer)
-      win.removeEventListener?.('online', resume)
-      win.removeEventListener?.('pageshow', resume)
-      doc?.removeEventListener('visibilitychange', resume)
+      listen('removeEventListener')
     }
   }
 
@@ -277,7 +258,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       ws.send(o.message)
       pongTimer ??= setTimeout(() => {
         drop()
-        emit('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `No message from ${resolvedUrl} within ${o.timeoutMs} ms of a heartbeat`, resolvedUrl))
+        emit('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${resolvedUrl} went silent`, resolvedUrl))
         closed(1006, 'heartbeat timeout', false)
       }, o.timeoutMs)
     }, o.intervalMs)
@@ -289,29 +270,23 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       try {
         value = JSON.parse(raw)
       } catch (cause) {
-        return invalid('is not JSON', raw, cause)
+        return invalid('not JSON', raw, cause)
       }
     }
     if (!s.schema) return emit('message', { data: value as T, raw })
     const result = s.schema['~standard'].validate(value)
-    // Async validation (rare) is chained so frames are still delivered in arrival order.
-    if (pending || result instanceof Promise) {
-      const next: Promise<unknown> = (pending ?? Promise.resolve())
-        .then(() => result)
-        .then((r) => deliver(r, raw))
-        .catch((cause) => invalid('failed validation', raw, cause))
-        .finally(() => pending === next && (pending = undefined))
-      pending = next
-    } else deliver(result, raw)
+    // Schemas with async checks resolve later, so their frames may be delivered out of order.
+    if (result instanceof Promise) result.then((r) => deliver(r, raw), (cause) => invalid('failed', raw, cause))
+    else deliver(result, raw)
   }
 
   const deliver = (result: StandardResult<unknown>, raw: unknown) => {
-    if (result.issues) invalid(`failed the schema: ${result.issues[0]?.message}`, raw, result.issues)
+    if (result.issues) invalid(`failed: ${result.issues[0]?.message}`, raw, result.issues)
     else emit('message', { data: result.value as T, raw })
   }
 
   const invalid = (why: string, raw: unknown, cause: unknown) => {
-    emit('error', new FollowSocketError('INVALID_MESSAGE', `A message from ${resolvedUrl} ${why}`, resolvedUrl, { cause, raw }))
+    emit('error', new FollowSocketError('INVALID_MESSAGE', `Message ${why}`, resolvedUrl, { cause, raw }))
   }
 
   queueMicrotask(() => state == 'idle' && !stopped && start())
@@ -335,15 +310,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     },
     send(data) {
       if (stopped || state == 'closed')
-        throw new FollowSocketError('CLOSED', `send() on a closed connection to ${requested}`, requested)
+        throw new FollowSocketError('CLOSED', `${requested} is closed`, requested)
       if (state == 'open') return socket!.send(data)
-      if (queue.length >= s.maxBuffered)
-        throw new FollowSocketError('SEND_BUFFER_FULL', `The send buffer holds ${s.maxBuffered} messages already`, requested)
+      if (queue.length >= s.buffer.maxMessages)
+        throw new FollowSocketError('SEND_BUFFER_FULL', 'Send buffer full', requested)
       queue.push(data)
     },
     close(code = 1000, reason = '') {
       if (code !== 1000 && !(code >= 3000 && code <= 4999))
-        throw new FollowSocketError('INVALID_OPTIONS', `Close code ${code} must be 1000 or 3000-4999`)
+        throw new FollowSocketError('INVALID_OPTIONS', `Close code ${code}`)
       if (stopped) return
       stopped = true
       halt()

@@ -1,4 +1,4 @@
-import mitt, { type Handler } from 'mitt'
+import mitt from 'mitt'
 
 type EventMap = Record<string, unknown>
 
@@ -7,38 +7,28 @@ export interface Events<E extends EventMap> {
   off<K extends keyof E>(type: K, handler: (payload: E[K]) => void): void
 }
 
-// A listener that throws must not stop the others nor the connection, and must not vanish:
-// it is reported the way the runtime reports uncaught errors.
-const report = (error: unknown) => {
-  ;(globalThis.reportError ?? console.error)(error)
-}
-
-/** mitt, with every handler isolated so one throwing listener cannot break delivery. */
+/**
+ * mitt's handler registry, with an emit that isolates handlers: a listener that throws must not
+ * stop the others nor the connection, and must not vanish, so it is reported the way the
+ * runtime reports uncaught errors.
+ */
 export const createEvents = <E extends EventMap>() => {
   const bus = mitt<E>()
-  const wrapped = new Map<keyof E, Map<Function, Handler<any>>>()
   const events: Events<E> = {
     on(type, handler) {
-      const safe: Handler<any> = (payload) => {
-        try {
-          handler(payload)
-        } catch (error) {
-          report(error)
-        }
-      }
-      const byType = wrapped.get(type) ?? new Map()
-      wrapped.set(type, byType)
-      // Registering the same handler twice replaces it, so off() always finds it.
-      events.off(type, handler)
-      byType.set(handler, safe)
-      bus.on(type, safe)
-      return () => events.off(type, handler)
+      bus.on(type, handler)
+      return () => bus.off(type, handler)
     },
-    off(type, handler) {
-      const safe = wrapped.get(type)?.get(handler)
-      if (safe) bus.off(type, safe)
-      wrapped.get(type)?.delete(handler)
-    },
+    off: bus.off,
   }
-  return { events, emit: bus.emit }
+  const emit = <K extends keyof E>(type: K, payload: E[K]) => {
+    for (const handler of bus.all.get(type)?.slice() ?? []) {
+      try {
+        ;(handler as (payload: E[K]) => void)(payload)
+      } catch (error) {
+        ;(globalThis.reportError ?? console.error)(error)
+      }
+    }
+  }
+  return { events, emit }
 }

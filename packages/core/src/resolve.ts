@@ -1,4 +1,5 @@
-import { cached, preflight } from './discovery'
+import { cached } from './cache'
+import { preflight } from './discovery'
 import { discoverySettings } from './options'
 import type { Resolution, ResolveOptions } from './types'
 import { normaliseUrl } from './url'
@@ -10,5 +11,5 @@ import { normaliseUrl } from './url'
 export const resolve = async (url: string | URL, options?: ResolveOptions): Promise<Resolution> => {
   const s = discoverySettings(options)
   const ws = normaliseUrl(url)
-  return cached(ws, s) ?? preflight(ws, s)
+  return cached(s, ws) ?? preflight(ws, s)
 }

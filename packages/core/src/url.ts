@@ -1,35 +1,28 @@
 import { FollowSocketError } from './errors'
 
-const wsOf: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }
-const httpOf: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }
-
-/** Parses `input` (relative URLs resolve against the page, as `new WebSocket()` does), or returns undefined. */
+/**
+ * Parses `input` (relative URLs resolve against the page, as `new WebSocket()` does) without its
+ * fragment, which a WebSocket URL may not have; undefined when it is not a URL.
+ */
 export const parseUrl = (input: string | URL, base?: string | URL): URL | undefined => {
   try {
-    return new URL(input, base ?? (globalThis as { location?: { href: string } }).location?.href)
-  } catch {
-    return undefined
-  }
+    const url = new URL(input, base ?? globalThis.location?.href)
+    url.hash = ''
+    return url
+  } catch {}
 }
 
-const withScheme = (url: URL, map: Record<string, string>): string => {
-  const copy = new URL(url)
-  copy.protocol = map[url.protocol]!
-  copy.hash = ''
-  return copy.href
-}
+export const isWebUrl = (url: URL): boolean => /^(http|ws)s?:$/.test(url.protocol)
+export const isSecure = (url: URL): boolean => /^(https|wss):$/.test(url.protocol)
 
-/** The ws:/wss: form a WebSocket opens. */
-export const toWs = (url: URL): string => withScheme(url, wsOf)
+/** The ws:/wss: form a WebSocket opens (http → ws, https → wss). */
+export const toWs = (url: URL): string => url.href.replace(/^http/, 'ws')
 /** The http:/https: twin that fetch can request. */
-export const toHttp = (url: URL): string => withScheme(url, httpOf)
-
-export const isWebUrl = (url: URL): boolean => url.protocol in wsOf
-export const isSecure = (url: URL): boolean => /s:$/.test(url.protocol)
+export const toHttp = (url: URL): string => url.href.replace(/^ws/, 'http')
 
 /** Validates a user-given endpoint and returns its ws:/wss: form. */
 export const normaliseUrl = (input: unknown): string => {
-  const url = typeof input === 'string' || input instanceof URL ? parseUrl(input) : undefined
-  if (!url || !isWebUrl(url)) throw new FollowSocketError('INVALID_URL', `"${String(input)}" is not a WebSocket URL`)
+  const url = typeof input == 'string' || input instanceof URL ? parseUrl(input) : undefined
+  if (!url || !isWebUrl(url)) throw new FollowSocketError('INVALID_URL', `Bad URL ${input}`)
   return toWs(url)
 }

@@ -2,7 +2,7 @@ import { test as base, expect, type Page } from '@playwright/test'
 import { startLab, type Lab } from '@followsocket/lab'
 import { fileURLToPath } from 'node:url'
 
-const dist = fileURLToPath(new URL('../../dist/', import.meta.url))
+const dist = process.env.FOLLOWSOCKET_DIST ?? fileURLToPath(new URL('../../dist/', import.meta.url))
 
 /** A page at `lab`'s origin that loaded the built IIFE from a plain <script> tag. */
 const PAGE = `<!doctype html><meta charset="utf-8"><title>followsocket test page</title>
