@@ -26,7 +26,8 @@ export async function bundle(code, alias = {}) {
       logLevel: 'silent',
       resolve: { alias: { followsocket: join(core, 'dist/followsocket.js'), ...alias } },
     })
-    const { output } = await result.generate({ format: 'esm', minify: true })
+    // As an application bundle ships: minified, comments (pure annotations included) stripped.
+    const { output } = await result.generate({ format: 'esm', minify: true, comments: false })
     return output[0].code
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -1,10 +1,7 @@
 import type { DiscoverySettings } from './options'
-import { checkHop } from './policy'
 import type { Hop, Resolution } from './types'
 
 export type CacheMode = 'memory' | 'local' | false
-
-type CacheSettings = Pick<DiscoverySettings, 'cache' | 'cacheTtlMs'>
 
 interface Entry {
   url: string
@@ -27,28 +24,27 @@ const local = <R>(mode: CacheMode, use: (storage: Storage) => R): R | undefined 
   } catch {}
 }
 
-/**
- * The fresh resolution remembered for `key` (a ws: URL), if any. The cache is shared by
- * callers with different policies, so an entry this caller's policy refuses is not handed
- * out: discovery then runs and reports the refusal.
- */
-export const cached = (s: DiscoverySettings, key: string): Resolution | undefined => {
-  const entry: Entry | undefined =
-    s.cache == 'memory' ? memory.get(key) : local(s.cache, (store) => JSON.parse(store.getItem(PREFIX + key)!))
-  if (entry?.expires! <= Date.now()) forget(s, key)
-  else if (entry) try {
-    checkHop(new URL(key), new URL(entry.url), new Set(), 1, s)
-    return { url: entry.url, redirected: true, hops: entry.hops.slice(), via: 'cache' }
-  } catch {}
+// Connections with different policies share the cache, so an entry is kept per policy: a
+// stricter caller never receives a location only a looser one would accept.
+const keyOf = (s: DiscoverySettings, url: string) => PREFIX + url + s.allowInsecure + s.allowedOrigins
+
+/** The fresh resolution remembered for `url` (ws: form) under this policy, if any. */
+export const cached = (s: DiscoverySettings, url: string): Resolution | undefined => {
+  const key = keyOf(s, url)
+  const entry: Entry | undefined = s.cache == 'memory' ? memory.get(key) : local(s.cache, (store) => JSON.parse(store.getItem(key)!))
+  if (entry?.expires! > Date.now()) return { url: entry!.url, redirected: true, hops: entry!.hops, via: 'cache' }
+  if (entry) forget(s, url)
 }
 
-export const remember = (s: CacheSettings, key: string, url: string, hops: Hop[]): void => {
+export const remember = (s: DiscoverySettings, from: string, url: string, hops: Hop[]): void => {
+  const key = keyOf(s, from)
   const entry: Entry = { url, hops, expires: Date.now() + s.cacheTtlMs }
   if (s.cache == 'memory') memory.set(key, entry)
-  local(s.cache, (store) => store.setItem(PREFIX + key, JSON.stringify(entry)))
+  local(s.cache, (store) => store.setItem(key, JSON.stringify(entry)))
 }
 
-export const forget = (s: CacheSettings, key: string): void => {
+export const forget = (s: DiscoverySettings, url: string): void => {
+  const key = keyOf(s, url)
   memory.delete(key)
-  local(s.cache, (store) => store.removeItem(PREFIX + key))
+  local(s.cache, (store) => store.removeItem(key))
 }

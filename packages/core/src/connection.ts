@@ -7,7 +7,7 @@ import { settings } from './options'
 import { checkHop } from './policy'
 import type { StandardResult } from './standard-schema'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, Hop, RedirectInfo, SendData, UrlSource } from './types'
-import { isWebUrl, normaliseUrl, parseUrl, toHttp, toWs } from './url'
+import { normaliseUrl, parseUrl, toHttp, toWs } from './url'
 
 export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   readonly state: ConnectionState
@@ -40,7 +40,6 @@ const noop = () => {}
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
   const WS = s.WebSocket ?? globalThis.WebSocket
-  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No global WebSocket: pass options.WebSocket (from "ws" in Node)')
   let requested = typeof url == 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
 
@@ -52,12 +51,12 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   let stopped = false
   // Bumped to cancel whatever async step (URL function, preflight, back-off wait) is in flight.
   let generation = 0
-  let abort: AbortController | undefined
   let connectTimer: Timer | undefined
   let heartbeat: ReturnType<typeof setInterval> | undefined
   let pongTimer: Timer | undefined
   let cancelWait: (() => void) | undefined
   const queue: SendData[] = []
+  let tail: Promise<unknown> = Promise.resolve()
 
   const setState = (next: ConnectionState) => {
     if (state !== next) emit('state', (state = next))
@@ -65,7 +64,6 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
 
   const halt = () => {
     generation++
-    abort?.abort()
     cancelWait?.()
     clearTimeout(connectTimer)
     clearInterval(heartbeat)
@@ -83,6 +81,12 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
 
   const redirect = (to: string, hops: Hop[], via: RedirectInfo['via']): RedirectInfo => ({ from: requested, to, hops, via })
 
+  /** Forgets a remembered location that stopped working and finds the endpoint again, now. */
+  const rediscover = () => {
+    forget(s, requested)
+    start(s.discovery != 'off')
+  }
+
   /**
    * Runs one connect attempt: the URL function, the cache, a preflight when `discover` is set
    * (or discovery is 'preflight'), then the socket. `failure` is the handshake failure that
@@ -94,12 +98,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     try {
       if (typeof url == 'function' && !failure) {
         setState('resolving')
-        let next: unknown
-        try {
-          next = await url()
-        } catch (cause) {
-          throw new FollowSocketError('INVALID_URL', 'url() failed', undefined, cause)
-        }
+        // A url() that throws or rejects is reported as INVALID_URL, quoting its error.
+        const next = await Promise.resolve().then(url).catch((error) => error)
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
@@ -107,7 +107,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       let found = discover ? undefined : cached(s, requested)
       if (discover) {
         setState('resolving')
-        found = await preflight(requested, s, (abort = new AbortController()).signal)
+        found = await preflight(requested, s)
         if (g !== generation) return
         if (!found.redirected) found = undefined
         if (!found && failure) throw failure
@@ -127,16 +127,16 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     try {
       ws = new WS(target, s.protocols)
     } catch (cause) {
-      return fail(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed`, target, cause))
+      // The URL was checked already: the protocols were refused (SyntaxError), or there is no
+      // WebSocket (Node 20 has no global one). Both would fail every retry the same way.
+      return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}: check WebSocket and protocols`, target, cause))
     }
     // A failure before `open`. A remembered target that fails is stale: forget it and find the
     // endpoint again, now. In 'auto' mode a failed direct handshake is what calls for a preflight.
     const failed = (error: FollowSocketError) => {
       socket = undefined
-      if (moved && moved.via != 'preflight') {
-        forget(s, requested)
-        start(s.discovery != 'off')
-      } else if (s.discovery == 'auto' && !discovered && error.code == 'HANDSHAKE_FAILED') start(true, error)
+      if (moved && moved.via != 'preflight') rediscover()
+      else if (s.discovery == 'auto' && !discovered && error.code == 'HANDSHAKE_FAILED') start(true, error)
       else fail(error)
     }
     socket = ws
@@ -145,7 +145,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onerror = noop
     connectTimer = setTimeout(() => {
       drop()
-      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out`, target))
+      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
     }, s.connectTimeoutMs)
     ws.onopen = () => {
       clearTimeout(connectTimer)
@@ -164,7 +164,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onclose = (event) => {
       clearTimeout(connectTimer)
       if (state == 'open' || stopped) closed(event.code, event.reason, event.wasClean)
-      else failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed`, target))
+      else failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
     }
   }
 
@@ -175,32 +175,31 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     const was = resolvedUrl!
     let move: RedirectInfo | undefined
     let refusal: FollowSocketError | undefined
-    let rediscover = false
+    let again = false
     if (!stopped && code === MOVED) {
+      // An absolute URL of any scheme is a move for the policy to judge; anything else, rediscover.
       const to = parseUrl(reason, 'x:/')
-      if (to && isWebUrl(to) && reason.includes('//')) {
+      if (to && to.protocol != 'x:') {
         try {
           checkHop(new URL(was), to, new Set([toHttp(new URL(was))]), 1, s)
           move = redirect(toWs(to), [{ from: was, to: toWs(to) }], 'close-frame')
         } catch (error) {
           refusal = error as FollowSocketError
         }
-      } else rediscover = true
+      } else again = true
     }
     // A cached target going away for a restart or overload (1012/1013) may not come back there.
-    if (!stopped && was !== requested && (code === 1012 || code === 1013)) rediscover = true
+    if (!stopped && was !== requested && (code === 1012 || code === 1013)) again = true
     const willReconnect =
-      !stopped && !refusal && !!s.reconnect && (!!move || rediscover || s.shouldReconnect({ code, reason, wasClean }))
+      !stopped && !refusal && !!s.reconnect && (!!move || again || s.shouldReconnect({ code, reason, wasClean }))
     emit('close', { code, reason, wasClean, willReconnect })
     if (refusal) return fail(refusal)
     if (!willReconnect) return setState('closed')
     if (move) {
       remember(s, requested, move.to, move.hops)
       open(move, true)
-    } else if (rediscover) {
-      forget(s, requested)
-      start(s.discovery != 'off')
-    } else retry()
+    } else if (again) rediscover()
+    else retry()
   }
 
   // Everything that reaches here is a FollowSocketError: discovery and policy wrap what they throw.
@@ -218,7 +217,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     const offline = globalThis.navigator?.onLine === false
     // Offline attempts would all fail: wait for the network instead of spending them.
     if (!offline && ++attempt > s.reconnect.maxRetries) {
-      emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}`, requested))
+      emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
       return setState('closed')
     }
     const delayMs = offline ? Infinity : backoffDelay(attempt, s.reconnect)
@@ -233,16 +232,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     const g = generation
     const win = globalThis as Partial<Window & typeof globalThis>
     const doc = win.document
-    const resume = (event?: Event) => {
-      if (event?.type == 'visibilitychange' && doc?.visibilityState != 'visible') return
-      if (event?.type == 'pageshow' && !(event as PageTransitionEvent).persisted) return
+    const resume = (event?: Event & { persisted?: boolean }) => {
+      // pageshow counts only when restored from the back/forward cache (persisted).
+      if (event && !(event.type == 'online' || event.persisted || (event.type[0] == 'v' && doc?.visibilityState == 'visible'))) return
       cancelWait?.()
       if (g === generation) start()
     }
     const timer = delayMs < Infinity ? setTimeout(resume, delayMs) : undefined
     const listen = (method: 'addEventListener' | 'removeEventListener') => {
-      win[method]?.('online', resume)
-      win[method]?.('pageshow', resume)
+      for (const type of ['online', 'pageshow']) win[method]?.(type, resume)
       doc?.[method]('visibilitychange', resume)
     }
     listen('addEventListener')
@@ -254,35 +252,37 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   }
 
   const startHeartbeat = (ws: WebSocket, o: Exclude<typeof s.heartbeat, false>) => {
+    pongTimer = undefined
     heartbeat = setInterval(() => {
       ws.send(o.message)
       pongTimer ??= setTimeout(() => {
         drop()
         emit('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${resolvedUrl} went silent`, resolvedUrl))
-        closed(1006, 'heartbeat timeout', false)
+        closed(1006, 'heartbeat', false)
       }, o.timeoutMs)
     }, o.intervalMs)
   }
 
-  const receive = (raw: unknown) => {
-    let value = raw
-    if (s.parse && typeof raw == 'string') {
-      try {
-        value = JSON.parse(raw)
-      } catch (cause) {
-        return invalid('not JSON', raw, cause)
-      }
-    }
-    if (!s.schema) return emit('message', { data: value as T, raw })
-    const result = s.schema['~standard'].validate(value)
-    // Schemas with async checks resolve later, so their frames may be delivered out of order.
-    if (result instanceof Promise) result.then((r) => deliver(r, raw), (cause) => invalid('failed', raw, cause))
-    else deliver(result, raw)
+  /** Parses (parse: 'json') and validates (schema) one frame; throws on bad JSON. */
+  const decode = (raw: unknown): StandardResult<unknown> | Promise<StandardResult<unknown>> => {
+    const value = s.parse && typeof raw == 'string' ? JSON.parse(raw) : raw
+    return s.schema ? s.schema['~standard'].validate(value) : { value }
   }
 
-  const deliver = (result: StandardResult<unknown>, raw: unknown) => {
-    if (result.issues) invalid(`failed: ${result.issues[0]?.message}`, raw, result.issues)
-    else emit('message', { data: result.value as T, raw })
+  const deliver = (raw: unknown) => (result: StandardResult<unknown>) =>
+    result.issues ? invalid(`failed: ${result.issues[0]?.message}`, raw, result.issues) : emit('message', { data: result.value as T, raw })
+
+  const receive = (raw: unknown) => {
+    // Standard Schema validation may be async: with a schema, frames go through one promise
+    // chain so they are delivered (or refused) in arrival order.
+    const refuse = (cause: unknown) => invalid('is invalid (JSON/schema)', raw, cause)
+    if (s.schema) tail = tail.then(() => decode(raw)).then(deliver(raw), refuse)
+    else
+      try {
+        deliver(raw)(decode(raw) as StandardResult<unknown>)
+      } catch (cause) {
+        refuse(cause)
+      }
   }
 
   const invalid = (why: string, raw: unknown, cause: unknown) => {
@@ -310,22 +310,19 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     },
     send(data) {
       if (stopped || state == 'closed')
-        throw new FollowSocketError('CLOSED', `${requested} is closed`, requested)
+        throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
       if (state == 'open') return socket!.send(data)
       if (queue.length >= s.buffer.maxMessages)
-        throw new FollowSocketError('SEND_BUFFER_FULL', 'Send buffer full', requested)
+        throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
       queue.push(data)
     },
     close(code = 1000, reason = '') {
-      if (code !== 1000 && !(code >= 3000 && code <= 4999))
-        throw new FollowSocketError('INVALID_OPTIONS', `Close code ${code}`)
       if (stopped) return
+      // First, so a code the WebSocket refuses (InvalidAccessError) changes nothing.
+      socket?.close(code, reason)
       stopped = true
       halt()
-      if (socket) {
-        setState('closing')
-        socket.close(code, reason)
-      } else setState('closed')
+      setState(socket ? 'closing' : 'closed')
     },
     reconnect() {
       if (stopped || state == 'closed') attempt = 0

@@ -18,7 +18,7 @@ const seesHops = (): boolean => !/^Mozilla\//.test(globalThis.navigator?.userAge
  * custom headers, so no OPTIONS round trip) and returns where it ends. Redirects are cached.
  * Throws DISCOVERY_BLOCKED / DISCOVERY_TIMEOUT, or the policy's error for a refused hop.
  */
-export const preflight = async (url: string, s: DiscoverySettings, signal?: AbortSignal): Promise<Resolution> => {
+export const preflight = async (url: string, s: DiscoverySettings): Promise<Resolution> => {
   const start = new URL(toHttp(new URL(url)))
   const seen = new Set([start.href])
   const hops: Hop[] = []
@@ -32,12 +32,12 @@ export const preflight = async (url: string, s: DiscoverySettings, signal?: Abor
         redirect: manual ? 'manual' : 'follow',
         cache: 'no-store',
         credentials: s.preflight.credentials,
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        signal: deadline,
       })
     } catch (cause) {
       throw deadline.aborted
-        ? new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href} timed out`, url, cause)
-        : new FollowSocketError('DISCOVERY_BLOCKED', `GET ${at.href} failed`, url, cause)
+        ? new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href} timed out: is it up? Or raise preflight.timeoutMs`, url, cause)
+        : new FollowSocketError('DISCOVERY_BLOCKED', `GET ${at.href} failed: is it up? It must redirect the GET too, with Access-Control-Allow-Origin on every hop`, url, cause)
     }
     // Only the status line matters; release the connection.
     response.body?.cancel().catch(() => {})

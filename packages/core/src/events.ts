@@ -1,5 +1,3 @@
-import mitt from 'mitt'
-
 type EventMap = Record<string, unknown>
 
 export interface Events<E extends EventMap> {
@@ -8,23 +6,25 @@ export interface Events<E extends EventMap> {
 }
 
 /**
- * mitt's handler registry, with an emit that isolates handlers: a listener that throws must not
- * stop the others nor the connection, and must not vanish, so it is reported the way the
- * runtime reports uncaught errors.
+ * A typed event bus in mitt's shape (one map of event types to payloads), with an emit that
+ * isolates handlers: a listener that throws must not stop the others nor the connection, and
+ * must not vanish, so it is reported the way the runtime reports uncaught errors.
  */
 export const createEvents = <E extends EventMap>() => {
-  const bus = mitt<E>()
+  const all: { [K in keyof E]?: ((payload: E[K]) => void)[] } = {}
   const events: Events<E> = {
     on(type, handler) {
-      bus.on(type, handler)
-      return () => bus.off(type, handler)
+      ;(all[type] ??= []).push(handler)
+      return () => events.off(type, handler)
     },
-    off: bus.off,
+    off(type, handler) {
+      all[type] = all[type]?.filter((h) => h !== handler)
+    },
   }
   const emit = <K extends keyof E>(type: K, payload: E[K]) => {
-    for (const handler of bus.all.get(type)?.slice() ?? []) {
+    for (const handler of all[type] ?? []) {
       try {
-        ;(handler as (payload: E[K]) => void)(payload)
+        handler(payload)
       } catch (error) {
         ;(globalThis.reportError ?? console.error)(error)
       }

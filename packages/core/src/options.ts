@@ -54,7 +54,7 @@ const TABLE: Record<string, any> = {
   parse: [false, 'json'],
 }
 // Both required once heartbeat is on (NaN: no default).
-const HEARTBEAT = { intervalMs: NaN, timeoutMs: NaN, message: 0 }
+const HEARTBEAT = { intervalMs: NaN, timeoutMs: NaN, message: 'ping' }
 /** What `false` means for an option that can be switched off. */
 const OFF: Record<string, unknown> = { reconnect: false, buffer: { maxMessages: 0 } }
 
@@ -64,25 +64,20 @@ const bad = (name: string, problem: string): never => {
 const fn = (value: unknown, name: string) => (value === undefined || typeof value == 'function' ? value : bad(name, 'must be a function'))
 
 /** Options whose values the table cannot describe. */
-const RULES: Record<string, (value: any, name: string) => unknown> = {
-  allowedOrigins: (list, name) =>
-    list === undefined || list === '*' || list?.includes?.('*')
-      ? undefined
-      : Array.isArray(list)
-        ? list.map((entry) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins'))
-        : bad(name, 'must be a list of origins'),
+const RULES: Record<string, (value: any, name: string, ...rest: any[]) => unknown> = {
+  allowedOrigins: (list, name, all = [list ?? '*'].flat()) =>
+    all.includes('*') ? undefined : all.map((entry: unknown) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins')),
   fetch: fn,
   WebSocket: fn,
-  protocols: (p, name) => (p === undefined || [p].flat().every((s: unknown) => typeof s == 'string') ? p : bad(name, 'must be a string or strings')),
-  schema: (schema, name) => (schema === undefined || typeof schema['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema')),
+  // Checked by the WebSocket constructor itself, whose SyntaxError becomes INVALID_OPTIONS.
+  protocols: (p) => p,
+  schema: (schema, name) => (schema === undefined || typeof schema['~standard']?.validate == 'function' ? schema : bad(name, 'must be a schema')),
   heartbeat: (h, name) => h && merge(HEARTBEAT, h, name + '.'),
-  message: (message) => message ?? 'ping',
 }
 
-/** Checks `input` against the table for `keys`, filling in defaults; an unknown key is an error (a typo). */
+/** Checks `input` against the table for `keys`, filling in defaults. */
 const merge = (table: Record<string, any>, input: any = {}, path = '', keys = Object.keys(table)): any => {
   if (!input || typeof input != 'object') bad(path || 'options', 'must be an object')
-  for (const key in input) if (!keys.includes(key)) bad(path + key, 'is unknown')
   const out: any = {}
   for (const key of keys) {
     const fallback = table[key]
@@ -112,7 +107,11 @@ const merge = (table: Record<string, any>, input: any = {}, path = '', keys = Ob
 export const DISCOVERY_KEYS = ['discovery', 'maxRedirects', 'allowedOrigins', 'allowInsecure', 'preflight', 'cache', 'cacheTtlMs', 'connectTimeoutMs', 'fetch', 'WebSocket']
 
 /** Validates discovery options (resolve(), FollowWebSocket) and fills in defaults. */
-export const discoverySettings = (options?: object, keys = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, '', keys)
+export const discoverySettings = (options: object = {}, keys = DISCOVERY_KEYS): DiscoverySettings => {
+  // Here (resolve(), FollowWebSocket) an option of connect() is a mistake worth naming.
+  for (const key in options) if (!keys.includes(key)) bad(key, 'is unknown here')
+  return merge(TABLE, options, '', keys)
+}
 
 /** Validates connect() options and fills in defaults, throwing INVALID_OPTIONS naming the first bad field. */
 export const settings = (options?: object): Settings => merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])

@@ -11,7 +11,7 @@ export type RedirectPolicy = Pick<DiscoverySettings, 'maxRedirects' | 'allowInse
  */
 export const compileOrigin = (entry: string): RegExp | false =>
   /^(http|ws)s?:\/\/[^/?#@]+$/.test(entry) &&
-  RegExp(`^${entry.toLowerCase().replace(/^ws/, 'http').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/:]+')}$`)
+  RegExp(`^${entry.replace(/^ws/, 'http').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/:]+')}$`)
 
 /**
  * Checks one redirect step `from` → `to` before it is requested. `seen` holds every URL of the
@@ -20,13 +20,15 @@ export const compileOrigin = (entry: string): RegExp | false =>
  */
 export const checkHop = (from: URL, to: URL, seen: Set<string>, hop: number, policy: RedirectPolicy): void => {
   const http = isWebUrl(to) && toHttp(to)
-  const code: ErrorCode | false =
+  const [code, advice] =
     !http || to.username || to.password || (policy.allowedOrigins && !policy.allowedOrigins.some((re) => re.test(new URL(http).origin)))
-      ? 'REDIRECT_NOT_ALLOWED'
+      ? ['REDIRECT_NOT_ALLOWED', 'see allowedOrigins']
       : isSecure(from) && !isSecure(to) && !policy.allowInsecure
-        ? 'INSECURE_REDIRECT'
+        ? ['INSECURE_REDIRECT', 'set allowInsecure?']
         : seen.has(http)
-          ? 'REDIRECT_LOOP'
-          : hop > policy.maxRedirects && 'TOO_MANY_REDIRECTS'
-  if (code) throw new FollowSocketError(code, `Redirect to ${to.href} refused`, to.href)
+          ? ['REDIRECT_LOOP', 'it loops']
+          : hop > policy.maxRedirects
+            ? ['TOO_MANY_REDIRECTS', 'raise maxRedirects?']
+            : []
+  if (code) throw new FollowSocketError(code as ErrorCode, `Redirect to ${to.href} refused: ${advice}`, to.href)
 }

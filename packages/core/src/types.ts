@@ -62,7 +62,8 @@ export interface PreflightOptions {
 export interface HeartbeatOptions {
   intervalMs: number
   timeoutMs: number
-  message?: SendData
+  /** Sent every intervalMs; default 'ping'. */
+  message?: string
 }
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket

@@ -399,7 +399,7 @@ describe('resolve(): preflight failures', () => {
     const error = await rejection(resolve(url), 'DISCOVERY_BLOCKED')
     expect(error.url).toBe(url)
     expect(error.message).toContain(`127.0.0.1:${gone.port}/blocked/live`)
-    expect(error.message).toMatch(/server/i)
+    expect(error.message).toMatch(/is it up\?/i)
     expect(error.message).toMatch(/Access-Control-Allow-Origin/)
   })
 
