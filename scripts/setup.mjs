@@ -18,7 +18,9 @@ export const bin = (name) => resolve(root, 'node_modules/.bin', name)
 
 export function install() {
   console.log(`› installing dependencies with ${packageManager}`)
-  pnpm('install', '--frozen-lockfile')
+  // Not --frozen-lockfile: pnpm 12 then insists on recording packageManager in the lockfile,
+  // which it cannot do for a version the registry metadata lacks (it warns and continues).
+  pnpm('install', '--prefer-offline')
 }
 
 export function buildPackages() {
