@@ -127,7 +127,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     if (route) return route.get(req, res)
     for (const [prefix, dir] of statics) {
       if (!path.startsWith(prefix)) continue
-      const file = normalize(join(dir, path.slice(prefix.length)))
+      const file = normalize(join(dir, path.slice(prefix.length) || 'index.html'))
       if (!file.startsWith(normalize(dir))) return notFound(res)
       try {
         const body = await readFile(file)

@@ -311,7 +311,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     send(data) {
       if (stopped || state == 'closed')
         throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
-      if (state == 'open') return socket!.send(data)
+      // readyState, not state: a socket already closing must not swallow the message.
+      if (socket?.readyState == 1) return socket.send(data)
       if (queue.length >= s.buffer.maxMessages)
         throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
       queue.push(data)

@@ -49,6 +49,21 @@ describe('send() while not open', () => {
     expect(endpoint.connections).toBe(2)
   })
 
+  it('queues a message sent while the socket is already closing, and delivers it after the reconnect', async () => {
+    const endpoint = lab.endpoint('/live')
+    const c = live('/live')
+    await next(c, 'open')
+    // The closing handshake has begun (as when the server's close frame has just arrived) but
+    // the close event has not fired yet: a socket in this state silently drops what it is sent.
+    const socket = c.socket!
+    socket.close(4000, 'closing')
+    expect(socket.readyState).toBe(socket.CLOSING)
+    c.send('in the gap')
+
+    await next(c, 'open')
+    expect(await endpoint.receivedCount(1)).toEqual(['in the gap'])
+  }, 3000)
+
   it('queues messages sent before the first open and flushes them in order ahead of later sends', async () => {
     const endpoint = lab.endpoint('/live')
     const c = live('/live')

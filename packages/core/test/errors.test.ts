@@ -268,11 +268,10 @@ describe('close code 4308', () => {
     const events = record(c)
     await next(c, 'open')
 
-    const refused = next(c, 'error')
     const closed = next(c, 'close')
     serverCloses(from, 4308, reason)
-    expect(await closed).toMatchObject({ code: 4308, willReconnect: false })
-    expect((await refused).code).toBe('REDIRECT_NOT_ALLOWED')
+    expect(await closed).toMatchObject({ code: 4308, reason, willReconnect: false })
+    expect(events.of('error').map((e) => e.code)).toEqual(['REDIRECT_NOT_ALLOWED'])
     expect(c.state).toBe('closed')
 
     await quiet(PAST_BACKOFF)
