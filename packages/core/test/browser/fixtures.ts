@@ -2,6 +2,7 @@ import { test as base, expect, type Page } from '@playwright/test'
 import { startLab, type Lab } from '@followsocket/lab'
 import { fileURLToPath } from 'node:url'
 
+// FOLLOWSOCKET_DIST serves another build's dist/ (e.g. a mutated IIFE, to check that the tests can fail).
 const dist = process.env.FOLLOWSOCKET_DIST ?? fileURLToPath(new URL('../../dist/', import.meta.url))
 
 /** A page at `lab`'s origin that loaded the built IIFE from a plain <script> tag. */
