@@ -1,13 +1,13 @@
 import { backoffDelay } from './backoff'
-import { cached, forget, remember } from './cache'
-import { preflight } from './discovery'
+import { forget, remember } from './cache'
+import { locate } from './discovery'
 import { FollowSocketError, isFinal } from './errors'
 import { createEvents, type Events } from './events'
 import { settings } from './options'
 import { checkHop } from './policy'
 import type { StandardResult } from './standard-schema'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, Hop, RedirectInfo, SendData, UrlSource } from './types'
-import { normaliseUrl, parseUrl, toHttp, toWs } from './url'
+import { normaliseUrl, parseUrl, toWs } from './url'
 
 export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   readonly state: ConnectionState
@@ -104,15 +104,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         requested = normaliseUrl(next)
       }
       discover ||= s.discovery == 'preflight'
-      let found = discover ? undefined : cached(s, requested)
-      if (discover) {
-        setState('resolving')
-        found = await preflight(requested, s)
-        if (g !== generation) return
-        if (!found.redirected) found = undefined
-        if (!found && failure) throw failure
-      }
-      open(found && redirect(found.url, found.hops, found.via), discover)
+      if (discover) setState('resolving')
+      const found = await locate(requested, s, discover, failure)
+      if (g === generation) open(found && redirect(found.url, found.hops, found.via), discover)
     } catch (error) {
       if (g === generation) fail(error as FollowSocketError)
     }
@@ -129,7 +123,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     } catch (cause) {
       // The URL was checked already: the protocols were refused (SyntaxError), or there is no
       // WebSocket (Node 20 has no global one). Both would fail every retry the same way.
-      return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}: check WebSocket and protocols`, target, cause))
+      return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}: check options WebSocket, protocols`, target, cause))
     }
     // A failure before `open`. A remembered target that fails is stale: forget it and find the
     // endpoint again, now. In 'auto' mode a failed direct handshake is what calls for a preflight.
@@ -181,7 +175,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       const to = parseUrl(reason, 'x:/')
       if (to && to.protocol != 'x:') {
         try {
-          checkHop(new URL(was), to, new Set([toHttp(new URL(was))]), 1, s)
+          checkHop(new URL(was), to, [], 1, s)
           move = redirect(toWs(to), [{ from: was, to: toWs(to) }], 'close-frame')
         } catch (error) {
           refusal = error as FollowSocketError
@@ -258,7 +252,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       pongTimer ??= setTimeout(() => {
         drop()
         emit('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${resolvedUrl} went silent`, resolvedUrl))
-        closed(1006, 'heartbeat', false)
+        closed(1006, '', false)
       }, o.timeoutMs)
     }, o.intervalMs)
   }
@@ -289,7 +283,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     emit('error', new FollowSocketError('INVALID_MESSAGE', `Message ${why}`, resolvedUrl, { cause, raw }))
   }
 
-  queueMicrotask(() => state == 'idle' && !stopped && start())
+  // close() before this runs leaves the state 'closed'.
+  queueMicrotask(() => state == 'idle' && start())
 
   return {
     ...events,
@@ -326,7 +321,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       setState(socket ? 'closing' : 'closed')
     },
     reconnect() {
-      if (stopped || state == 'closed') attempt = 0
+      if (state == 'closed') attempt = 0
       stopped = false
       drop()
       start()

@@ -1,5 +1,5 @@
 import { FollowSocketError } from './errors'
-import { remember } from './cache'
+import { cached, remember } from './cache'
 import { checkHop } from './policy'
 import { parseUrl, toHttp, toWs } from './url'
 import type { DiscoverySettings } from './options'
@@ -20,7 +20,7 @@ const seesHops = (): boolean => !/^Mozilla\//.test(globalThis.navigator?.userAge
  */
 export const preflight = async (url: string, s: DiscoverySettings): Promise<Resolution> => {
   const start = new URL(toHttp(new URL(url)))
-  const seen = new Set([start.href])
+  const seen: string[] = []
   const hops: Hop[] = []
   const manual = seesHops()
   const deadline = AbortSignal.timeout(s.preflight.timeoutMs)
@@ -46,7 +46,8 @@ export const preflight = async (url: string, s: DiscoverySettings): Promise<Reso
       const to = parseUrl(location, at) ?? new URL('x:')
       checkHop(at, to, seen, hops.length + 1, s)
       hops.push({ from: toWs(at), to: toWs(to), status: response.status })
-      seen.add((at = new URL(toHttp(to))).href)
+      seen.push(at.href)
+      at = new URL(toHttp(to))
     } else {
       if (!manual && response.redirected) {
         // The browser followed the chain itself; check the one step it lets us see.
@@ -59,4 +60,15 @@ export const preflight = async (url: string, s: DiscoverySettings): Promise<Reso
       return { url: final, redirected: !!hops[0], hops, via: 'preflight' }
     }
   }
+}
+
+/**
+ * Where `url` leads for this attempt: a preflight when `discover`, else the cache; undefined
+ * for "open `url` itself". `failure`: the direct handshake already failed, so a preflight that
+ * finds no redirect rethrows it ("no redirect → the original failure stands").
+ */
+export const locate = async (url: string, s: DiscoverySettings, discover: boolean, failure?: FollowSocketError): Promise<Resolution | undefined> => {
+  const found = discover ? await preflight(url, s) : cached(s, url)
+  if (failure && !found?.redirected) throw failure
+  return found?.redirected ? found : undefined
 }

@@ -1,5 +1,6 @@
 export { connect, type Connection } from './connection'
 export { resolve } from './resolve'
+export { FollowWebSocket, type FollowWebSocketOptions } from './websocket'
 export { FollowSocketError, isFollowSocketError, type ErrorCode } from './errors'
 export { backoffDelay, type ReconnectOptions } from './backoff'
 export type {

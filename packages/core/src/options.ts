@@ -92,13 +92,13 @@ const merge = (table: Record<string, any>, input: any = {}, path = '', keys = Ob
             ? fallback[0]
             : fallback.includes(value)
               ? value
-              : bad(name, `must be one of ${fallback.join(', ')}`)
+              : bad(name, `must be one of ${fallback}`)
           : typeof fallback == 'object'
             ? merge(fallback, value, name + '.')
             : value === undefined && fallback === fallback
               ? fallback
               : typeof value != typeof fallback || value !== value || value < 0 || (value >= 2 ** 31 && value !== fallback)
-                ? bad(name, typeof fallback == 'number' ? 'must be a number >= 0' : `must be a ${typeof fallback}`)
+                ? bad(name, `must be a ${typeof fallback == 'number' ? 'number >= 0' : typeof fallback}`)
                 : value
   }
   return out

@@ -14,18 +14,18 @@ export const compileOrigin = (entry: string): RegExp | false =>
   RegExp(`^${entry.replace(/^ws/, 'http').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/:]+')}$`)
 
 /**
- * Checks one redirect step `from` → `to` before it is requested. `seen` holds every URL of the
+ * Checks one redirect step `from` → `to` before it is requested. `seen` holds the earlier URLs of the
  * chain so far (http form); `hop` is this step's number. Throws the FollowSocketError that
  * ends discovery: policy refusals are final because retrying would meet the same redirect.
  */
-export const checkHop = (from: URL, to: URL, seen: Set<string>, hop: number, policy: RedirectPolicy): void => {
+export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy: RedirectPolicy): void => {
   const http = isWebUrl(to) && toHttp(to)
   const [code, advice] =
     !http || to.username || to.password || (policy.allowedOrigins && !policy.allowedOrigins.some((re) => re.test(new URL(http).origin)))
       ? ['REDIRECT_NOT_ALLOWED', 'see allowedOrigins']
       : isSecure(from) && !isSecure(to) && !policy.allowInsecure
         ? ['INSECURE_REDIRECT', 'set allowInsecure?']
-        : seen.has(http)
+        : seen.includes(http) || toHttp(from) == http
           ? ['REDIRECT_LOOP', 'it loops']
           : hop > policy.maxRedirects
             ? ['TOO_MANY_REDIRECTS', 'raise maxRedirects?']

@@ -1,0 +1,170 @@
+import { forget, remember } from './cache'
+import { locate } from './discovery'
+import { FollowSocketError } from './errors'
+import { discoverySettings, type DiscoverySettings } from './options'
+import { checkHop } from './policy'
+import type { DiscoveryOptions, WebSocketConstructor } from './types'
+import { normaliseUrl, parseUrl, toWs } from './url'
+
+type Handler = ((this: WebSocket, event: any) => unknown) | null
+
+// FollowWebSocket takes only the options that govern finding the endpoint: it is one socket's
+// life, so reconnecting, buffering and parsing belong to the library that uses it.
+export type FollowWebSocketOptions = Pick<DiscoveryOptions, 'discovery' | 'maxRedirects' | 'allowedOrigins' | 'allowInsecure' | 'preflight' | 'cache' | 'cacheTtlMs' | 'fetch'> & {
+  connectTimeoutMs?: number
+  WebSocket?: WebSocketConstructor
+}
+
+const EVENTS = ['open', 'message', 'error', 'close']
+
+/**
+ * A WebSocket that follows redirects: the WHATWG WebSocket interface, for libraries that take a
+ * WebSocket constructor (graphql-ws, y-websocket, phoenix, centrifuge, partysocket …). It adds
+ * discovery, the redirect policy and the shared cache; it does not reconnect, buffer or parse.
+ */
+export class FollowWebSocket extends EventTarget {
+  static readonly CONNECTING = 0
+  static readonly OPEN = 1
+  static readonly CLOSING = 2
+  static readonly CLOSED = 3
+  readonly CONNECTING = 0
+  readonly OPEN = 1
+  readonly CLOSING = 2
+  readonly CLOSED = 3
+
+  /** Settings shared by every instance of this class (see with()); defaults when unset. */
+  protected static settings?: DiscoverySettings
+
+  /** A subclass whose instances use these discovery options; anything else is INVALID_OPTIONS. */
+  static with(options: FollowWebSocketOptions): typeof FollowWebSocket {
+    const settings = discoverySettings(options)
+    return class extends this {
+      protected static override settings = settings
+    }
+  }
+
+  /** The URL as given, normalised as WebSocket.url is. */
+  readonly url: string
+  /** Where the socket actually connects, once known. */
+  resolvedUrl?: string
+  onopen: Handler = null
+  onmessage: Handler = null
+  onerror: Handler = null
+  onclose: Handler = null
+
+  #socket?: WebSocket
+  #state = 0
+  #binaryType?: BinaryType
+  #stopped = false
+
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super()
+    this.url = normaliseUrl(url)
+    const s = (this.constructor as typeof FollowWebSocket).settings ?? discoverySettings()
+    // The onX attributes act as listeners registered first, as on a WebSocket.
+    for (const type of EVENTS) this.addEventListener(type, (event) => (this as any)[`on${type}`]?.call(this, event))
+    this.#start(s, protocols)
+  }
+
+  get readyState(): number {
+    return this.#state
+  }
+  get protocol(): string {
+    return this.#socket?.protocol ?? ''
+  }
+  get extensions(): string {
+    return this.#socket?.extensions ?? ''
+  }
+  get bufferedAmount(): number {
+    return this.#socket?.bufferedAmount ?? 0
+  }
+  get binaryType(): BinaryType {
+    return this.#socket?.binaryType ?? this.#binaryType ?? 'blob'
+  }
+  set binaryType(value: BinaryType) {
+    this.#binaryType = value
+    if (this.#socket) this.#socket.binaryType = value
+  }
+
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (!this.#state) throw new DOMException('CONNECTING', 'InvalidStateError')
+    this.#socket?.send(data)
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.#state > 1) return
+    // The socket checks the code (InvalidAccessError) before anything changes here.
+    this.#socket?.close(code, reason)
+    this.#stopped = true
+    // A socket in its handshake reports its own error + close 1006; during discovery there is
+    // none yet, so this does the same, as closing a connecting WebSocket does.
+    if (this.#socket) this.#state = 2
+    else this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed before it connected`, this.url))
+  }
+
+  /**
+   * Finds the endpoint and opens the socket. `discover`: preflight now; `failure`: the direct
+   * handshake already failed, so a preflight that finds no redirect ends it there.
+   */
+  async #start(s: DiscoverySettings, protocols?: string | string[], discover = s.discovery == 'preflight', failure?: FollowSocketError) {
+    try {
+      const found = await locate(this.url, s, discover, failure)
+      if (!this.#stopped) this.#open(s, found?.url ?? this.url, protocols, !!found, discover)
+    } catch (error) {
+      if (!this.#stopped) this.#fail(error as FollowSocketError)
+    }
+  }
+
+  #open(s: DiscoverySettings, target: string, protocols: string | string[] | undefined, moved: boolean, discovered: boolean) {
+    const ws = new (s.WebSocket ?? globalThis.WebSocket)(target, protocols)
+    this.#socket = ws
+    this.resolvedUrl = target
+    if (this.#binaryType) ws.binaryType = this.#binaryType
+    const failed = (error: FollowSocketError) => {
+      // A remembered location that fails is stale; in 'auto' mode a failed direct handshake is
+      // the moment to look for a redirect. Either way, find the endpoint from the URL given.
+      if (moved && !discovered) forget(s, this.url)
+      if (!discovered && s.discovery != 'off') this.#start(s, protocols, true, error)
+      else this.#fail(error)
+    }
+    const timer = setTimeout(() => {
+      ws.onclose = null
+      ws.close()
+      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
+    }, s.connectTimeoutMs)
+    // Before open, a failure is handled (and reported) by discovery; after, errors pass through.
+    ws.onerror = () => this.#state && this.dispatchEvent(new Event('error'))
+    ws.onopen = () => {
+      clearTimeout(timer)
+      this.#state = 1
+      this.dispatchEvent(new Event('open'))
+    }
+    ws.onmessage = (event) => this.dispatchEvent(new MessageEvent('message', { data: event.data }))
+    ws.onclose = (event) => {
+      clearTimeout(timer)
+      if (!this.#state) return failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
+      // RFC 6455 §7.4.2 private code 4308 "moved": remember where, so the library's reconnect
+      // with the URL it always used goes there directly.
+      const to = event.code == 4308 && parseUrl(event.reason, 'x:/')
+      if (to && to.protocol != 'x:') {
+        try {
+          checkHop(new URL(target), to, [], 1, s)
+          remember(s, this.url, toWs(to), [{ from: target, to: toWs(to) }])
+        } catch {}
+      }
+      this.#closed(event.code, event.reason, event.wasClean)
+    }
+  }
+
+  #fail(error: FollowSocketError) {
+    this.#state = 3
+    this.dispatchEvent(Object.assign(new Event('error'), { error }))
+    this.#closed(1006, '', false)
+  }
+
+  #closed(code: number, reason: string, wasClean: boolean) {
+    this.#state = 3
+    const init = { code, reason, wasClean }
+    this.dispatchEvent(typeof CloseEvent == 'function' ? new CloseEvent('close', init) : Object.assign(new Event('close'), init))
+  }
+}
