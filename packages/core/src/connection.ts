@@ -263,24 +263,20 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     return s.schema ? s.schema['~standard'].validate(value) : { value }
   }
 
-  const deliver = (raw: unknown) => (result: StandardResult<unknown>) =>
-    result.issues ? invalid(`failed: ${result.issues[0]?.message}`, raw, result.issues) : emit('message', { data: result.value as T, raw })
-
   const receive = (raw: unknown) => {
+    const refuse = (cause: unknown, why: unknown = cause) =>
+      emit('error', new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }))
+    const deliver = (result: StandardResult<unknown>) =>
+      result.issues ? refuse(result.issues, result.issues[0]?.message) : emit('message', { data: result.value as T, raw })
     // Standard Schema validation may be async: with a schema, frames go through one promise
     // chain so they are delivered (or refused) in arrival order.
-    const refuse = (cause: unknown) => invalid('is invalid (JSON/schema)', raw, cause)
-    if (s.schema) tail = tail.then(() => decode(raw)).then(deliver(raw), refuse)
+    if (s.schema) tail = tail.then(() => decode(raw)).then(deliver, refuse)
     else
       try {
-        deliver(raw)(decode(raw) as StandardResult<unknown>)
+        deliver(decode(raw) as StandardResult<unknown>)
       } catch (cause) {
         refuse(cause)
       }
-  }
-
-  const invalid = (why: string, raw: unknown, cause: unknown) => {
-    emit('error', new FollowSocketError('INVALID_MESSAGE', `Message ${why}`, resolvedUrl, { cause, raw }))
   }
 
   // close() before this runs leaves the state 'closed'.

@@ -121,10 +121,11 @@ export class FollowWebSocket extends EventTarget {
     this.resolvedUrl = target
     if (this.#binaryType) ws.binaryType = this.#binaryType
     const failed = (error: FollowSocketError) => {
-      // A remembered location that fails is stale; in 'auto' mode a failed direct handshake is
-      // the moment to look for a redirect. Either way, find the endpoint from the URL given.
+      // A remembered location that fails is stale; in 'auto' mode a failed direct handshake (not
+      // a timeout: a silent server would keep the preflight waiting too) calls for a preflight.
+      // Either way, find the endpoint from the URL given.
       if (moved && !discovered) forget(s, this.url)
-      if (!discovered && s.discovery != 'off') this.#start(s, protocols, true, error)
+      if (!discovered && s.discovery != 'off' && (moved || error.code != 'CONNECT_TIMEOUT')) this.#start(s, protocols, true, error)
       else this.#fail(error)
     }
     const timer = setTimeout(() => {

@@ -26,6 +26,12 @@ describe('backoffDelay', () => {
     expect(backoffDelay(3, { ...plain, maxDelayMs: 1200 })).toBe(1200)
   })
 
+  it('never waits less than minDelayMs when minDelayMs is above the maxDelayMs cap', () => {
+    // reconnect: { minDelayMs: 60_000 } keeps the default maxDelayMs of 30 000.
+    const slow = { ...plain, minDelayMs: 60_000 }
+    expect([1, 2, 5].map((n) => backoffDelay(n, slow))).toEqual([60_000, 60_000, 60_000])
+  })
+
   it("with jitter 'none' is the plain delay, whatever random says", () => {
     for (const random of [0, 0.25, 0.5, 0.999]) expect(backoffDelay(3, plain, random)).toBe(2000)
   })
