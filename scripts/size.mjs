@@ -18,13 +18,16 @@ export const checks = [
 
 export const gzipSize = (text) => gzipSync(text, { level: 9 }).length
 
-export async function bundle(code, alias = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'fs-size-'))
+/** Bundles `code` (an entry module) with everything it imports; `from` is where bare imports resolve. */
+export async function bundle(code, alias = {}, from = tmpdir()) {
+  const dir = mkdtempSync(join(from, '.fs-size-'))
   try {
     writeFileSync(join(dir, 'entry.js'), code)
     const result = await rolldown({
       input: join(dir, 'entry.js'),
       logLevel: 'silent',
+      platform: 'browser',
+      transform: { define: { 'process.env.NODE_ENV': '"production"' } },
       resolve: { alias: { 'followsocket/websocket': join(core, 'dist/websocket.js'), followsocket: join(core, 'dist/followsocket.js'), ...alias } },
     })
     // As an application bundle ships: minified, comments (pure annotations included) stripped.
