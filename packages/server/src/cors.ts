@@ -1,0 +1,34 @@
+import type { OutgoingHttpHeader } from 'node:http'
+import type { RedirectSettings } from './config'
+
+/**
+ * The CORS headers for a preflight GET from `origin` (its Origin header). Without them a page on
+ * another origin cannot see where the redirect went: fetch rejects and the client reports
+ * DISCOVERY_BLOCKED. The preflight is a simple request (GET, no custom headers), so an
+ * Access-Control-Allow-Origin on the redirect itself is all it takes; no OPTIONS handling.
+ *
+ * An origin not admitted gets no Access-Control-Allow-Origin (the redirect is still sent: a
+ * same-origin page, or a non-browser client, needs none). `Vary: Origin` always goes out,
+ * because the answer depends on the Origin and a shared cache must not mix them up.
+ */
+export const corsHeaders = (
+  origin: string | undefined,
+  { origins, credentials }: Pick<RedirectSettings, 'origins' | 'credentials'>,
+  vary?: OutgoingHttpHeader,
+): Record<string, string> => {
+  const headers: Record<string, string> = { vary: withOrigin(vary) }
+  if (origins === '*' && !credentials) headers['access-control-allow-origin'] = '*'
+  // 'null' is a real Origin value: the opaque origin a browser sends once a redirect chain
+  // has crossed origins twice (Fetch standard, "tainted origin"). It is admitted only when listed.
+  else if (origin !== undefined && origins !== '*' && origins.has(origin)) {
+    headers['access-control-allow-origin'] = origin
+    if (credentials) headers['access-control-allow-credentials'] = 'true'
+  }
+  return headers
+}
+
+/** Adds Origin to a Vary header an earlier middleware may have set. */
+const withOrigin = (vary: OutgoingHttpHeader | undefined): string => {
+  const list = [vary ?? []].flat().join(', ')
+  return !list ? 'Origin' : /(^|,)\s*(origin|\*)\s*(,|$)/i.test(list) ? list : `${list}, Origin`
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { redirectSettings, type RedirectOptions } from './config'
+import { corsHeaders } from './cors'
+import { locate, type Located } from './rules'
+import { answerUpgrade } from './upgrade'
+
+export interface Redirects {
+  /**
+   * For the server's `request` event: answers a GET or HEAD of a moved path with the redirect
+   * (http(s) Location, CORS headers) and returns true; returns false and touches nothing otherwise.
+   */
+  request(req: IncomingMessage, res: ServerResponse): boolean
+  /**
+   * For the server's `upgrade` event: answers the handshake of a moved path with the same status
+   * and the target as written, ends the socket and returns true; returns false and touches
+   * nothing otherwise.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head?: Buffer): boolean
+  /** `request` as Express/Connect middleware: calls `next()` when no rule matches. */
+  middleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void
+}
+
+/**
+ * One set of redirect rules for both requests a followsocket client makes to a moved endpoint:
+ * the WebSocket handshake (which browsers refuse to follow) and the preflight GET of its
+ * http(s) twin (which they follow, when CORS lets the page read it). Both get the same status
+ * and Location, so every client, browser or not, ends up in the same place.
+ * Throws a FollowSocketConfigError naming the rule or field when `options` are wrong.
+ */
+export function createRedirects(options: RedirectOptions): Redirects {
+  const s = redirectSettings(options)
+
+  // The preflight is a GET; HEAD is its header-only twin. Other methods are the app's.
+  const redirectable = (req: IncomingMessage) => req.method == 'GET' || req.method == 'HEAD'
+
+  const answer = (req: IncomingMessage, res: ServerResponse, located: Located) => {
+    res.writeHead(s.status, {
+      location: located.get,
+      'content-length': '0',
+      ...corsHeaders(req.headers.origin, s, res.getHeader('vary')),
+    })
+    res.end()
+  }
+
+  /**
+   * Matches `req`; a function rule that throws or returns a bad target is answered 500 and
+   * reported, not thrown into the server: its answer may depend on what a client sent, and a
+   * request must not be able to crash the process.
+   */
+  const match = (req: IncomingMessage, refuse: () => void): Located | undefined | false => {
+    try {
+      return locate(req, s.rules)
+    } catch (error) {
+      console.error(error)
+      refuse()
+      return false
+    }
+  }
+
+  return {
+    request(req, res) {
+      if (!redirectable(req)) return false
+      const located = match(req, () => res.writeHead(500, { 'content-length': '0' }).end())
+      if (located) answer(req, res, located)
+      return located !== undefined
+    },
+    upgrade(req, socket) {
+      const located = match(req, () => socket.destroy())
+      if (located) answerUpgrade(socket, s.status, located.upgrade)
+      return located !== undefined
+    },
+    middleware(req, res, next) {
+      if (!redirectable(req)) return next()
+      let located: Located | undefined
+      try {
+        located = locate(req, s.rules)
+      } catch (error) {
+        // Express and Connect answer 500 and log it.
+        return next(error)
+      }
+      if (located) answer(req, res, located)
+      else next()
+    },
+  }
+}

@@ -1,0 +1,72 @@
+// CORS on the preflight's redirect (SPEC §5): a page on another origin can read where the
+// redirect went only when the response admits its Origin. An origin not admitted still gets the
+// redirect, just without Access-Control-Allow-Origin.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createRedirects, type RedirectOptions } from '../src'
+import { get, startServer, type TestServer } from './server'
+
+const servers: TestServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+
+const APP = 'https://app.example.com'
+const TARGET = 'wss://live2.example.com/v2/live'
+
+/** The headers of the GET of /v1/live sent with `origin` (none when undefined) under `options`. */
+const preflight = async (options: Omit<RedirectOptions, 'rules'>, origin?: string) => {
+  const server = await startServer(createRedirects({ rules: { '/v1/live': TARGET }, ...options }))
+  servers.push(server)
+  const answer = await get(server.http('/v1/live'), origin === undefined ? {} : { origin })
+  expect(answer.status).toBe(308)
+  expect(answer.headers.location).toBe('https://live2.example.com/v2/live')
+  expect(answer.headers.vary).toBe('Origin')
+  return answer.headers
+}
+
+describe('Access-Control-Allow-Origin per the origins list', () => {
+  it('echoes a listed origin, with Vary: Origin and no credentials header', async () => {
+    const headers = await preflight({ origins: ['https://other.example.com', APP] }, APP)
+    expect(headers['access-control-allow-origin']).toBe(APP)
+    expect(headers['access-control-allow-credentials']).toBeUndefined()
+  })
+
+  it('still redirects an origin not on the list, without Access-Control-Allow-Origin', async () => {
+    const headers = await preflight({ origins: [APP] }, 'https://evil.example.net')
+    expect(headers['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it('admits no cross-origin page by default', async () => {
+    expect((await preflight({}, APP))['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it('sends no Access-Control-Allow-Origin to a request without an Origin (same-origin page, non-browser client)', async () => {
+    expect((await preflight({ origins: [APP] }))['access-control-allow-origin']).toBeUndefined()
+  })
+})
+
+describe("'null' and '*'", () => {
+  it("admits Origin: null when the list holds 'null', and only then", async () => {
+    expect((await preflight({ origins: [APP, 'null'] }, 'null'))['access-control-allow-origin']).toBe('null')
+    expect((await preflight({ origins: [APP] }, 'null'))['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it("answers '*' to any origin, 'null' included, when origins is '*'", async () => {
+    expect((await preflight({ origins: '*' }, APP))['access-control-allow-origin']).toBe('*')
+    expect((await preflight({ origins: '*' }, 'null'))['access-control-allow-origin']).toBe('*')
+  })
+})
+
+describe('credentials', () => {
+  it('sends Access-Control-Allow-Credentials: true and echoes the admitted origin', async () => {
+    const headers = await preflight({ origins: [APP], credentials: true }, APP)
+    expect(headers['access-control-allow-origin']).toBe(APP)
+    expect(headers['access-control-allow-credentials']).toBe('true')
+  })
+
+  it('sends neither header to an origin not admitted', async () => {
+    const headers = await preflight({ origins: [APP], credentials: true }, 'https://evil.example.net')
+    expect(headers['access-control-allow-origin']).toBeUndefined()
+    expect(headers['access-control-allow-credentials']).toBeUndefined()
+  })
+})
