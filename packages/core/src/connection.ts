@@ -263,19 +263,25 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     return s.schema ? s.schema['~standard'].validate(value) : { value }
   }
 
+  const refuse = (cause: unknown, raw: unknown, why: unknown = cause) =>
+    emit('error', new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }))
+  const deliver = (result: StandardResult<unknown>, raw: unknown) =>
+    result.issues ? refuse(result.issues, raw, result.issues[0]?.message) : emit('message', { data: result.value as T, raw })
+
+  // On the hot path: no closure is created per frame without a schema.
   const receive = (raw: unknown) => {
-    const refuse = (cause: unknown, why: unknown = cause) =>
-      emit('error', new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }))
-    const deliver = (result: StandardResult<unknown>) =>
-      result.issues ? refuse(result.issues, result.issues[0]?.message) : emit('message', { data: result.value as T, raw })
     // Standard Schema validation may be async: with a schema, frames go through one promise
     // chain so they are delivered (or refused) in arrival order.
-    if (s.schema) tail = tail.then(() => decode(raw)).then(deliver, refuse)
+    if (s.schema)
+      tail = tail.then(() => decode(raw)).then(
+        (result) => deliver(result, raw),
+        (cause) => refuse(cause, raw),
+      )
     else
       try {
-        deliver(decode(raw) as StandardResult<unknown>)
+        deliver(decode(raw) as StandardResult<unknown>, raw)
       } catch (cause) {
-        refuse(cause)
+        refuse(cause, raw)
       }
   }
 
