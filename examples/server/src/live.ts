@@ -1,0 +1,165 @@
+// The live feed behind the demo: a chat with a tick every second, served at two addresses on
+// two origins, as a real deployment that moves an endpoint would have them:
+//   A  ws://host:portA/v1/live   the address the apps were given
+//   B  ws://host:portB/v2/live   where the feed moves to
+// Everything the control panel can do to it is a method here.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { createRedirects, moveClients } from '@followsocket/server'
+
+export interface LiveOptions {
+  host: string
+  /** Port of the old address (A); the new one (B) is the next port. */
+  port: number
+  /** Origin of the pages that connect (the demo's own origin). */
+  appOrigin: string
+}
+
+export interface LiveState {
+  moved: boolean
+  cors: boolean
+  downUntil: number | null
+  clients: { v1: number; v2: number }
+  v1: string
+  v2: string
+}
+
+export interface Live {
+  readonly v1: string
+  readonly v2: string
+  state(): LiveState
+  /** From now on A answers 308 to B for both the preflight GET and the upgrade (or stops). */
+  setMoved(moved: boolean): void
+  /** CORS on B's answers: off shows what a browser does when discovery is not allowed. */
+  setCors(cors: boolean): void
+  /** Closes every client on A with 4308 and B's URL, spread over `spreadMs`. */
+  moveClients(spreadMs: number): Promise<{ moved: number }>
+  /** Closes every client with 1012 (service restart), as a redeploy would. */
+  restart(): void
+  /** Stops both addresses for `seconds`, then brings them back. */
+  down(seconds: number): void
+  /** Sends every client a frame that is not JSON and one that breaks the message schema. */
+  malformed(): void
+  close(): Promise<void>
+}
+
+type Message = { type: 'tick'; n: number; at: string } | { type: 'chat'; id: string; text: string; at: string }
+
+export async function startLive(options: LiveOptions): Promise<Live> {
+  const { host, port, appOrigin } = options
+  const v1 = `ws://${host}:${port}/v1/live`
+  const v2 = `ws://${host}:${port + 1}/v2/live`
+  let moved = false
+  let cors = true
+  let downUntil: number | null = null
+
+  const wssA = new WebSocketServer({ noServer: true })
+  const wssB = new WebSocketServer({ noServer: true })
+  const everyone = () => [...wssA.clients, ...wssB.clients]
+  const broadcast = (message: Message | string) => {
+    const text = typeof message === 'string' ? message : JSON.stringify(message)
+    for (const client of everyone()) if (client.readyState === 1) client.send(text)
+  }
+  const onConnection = (ws: WebSocket) => {
+    ws.on('message', (data) => {
+      let chat: { text?: unknown; id?: unknown }
+      try {
+        chat = JSON.parse(String(data))
+      } catch {
+        return
+      }
+      if (typeof chat.text !== 'string' || typeof chat.id !== 'string') return
+      broadcast({ type: 'chat', id: chat.id, text: chat.text.slice(0, 500), at: new Date().toISOString() })
+    })
+  }
+  wssA.on('connection', onConnection)
+  wssB.on('connection', onConnection)
+
+  // A: while moved, one rule answers both the preflight GET and the upgrade with 308 → B.
+  // B's answers reach the page through a cross-origin chain, so it admits `null` too (SPEC §5).
+  const redirects = createRedirects({
+    rules: (req) => (moved && new URL(req.url ?? '/', 'http://x').pathname === '/v1/live' ? v2 : undefined),
+    origins: [appOrigin],
+  })
+  const twin = (res: ServerResponse, allow: string | null) =>
+    res.writeHead(426, { 'content-type': 'text/plain', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) }).end('WebSocket endpoint: upgrade required')
+
+  const serverA = createServer((req, res) => {
+    if (redirects.request(req, res)) return
+    if (req.url?.startsWith('/v1/live')) return twin(res, appOrigin)
+    res.writeHead(404).end()
+  })
+  serverA.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (redirects.upgrade(req, socket, head)) return
+    if (!req.url?.startsWith('/v1/live')) return socket.destroy()
+    wssA.handleUpgrade(req, socket, head, (ws) => wssA.emit('connection', ws, req))
+  })
+  const serverB = createServer((req, res) => {
+    if (req.url?.startsWith('/v2/live')) return twin(res, cors ? '*' : null)
+    res.writeHead(404).end()
+  })
+  serverB.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!req.url?.startsWith('/v2/live')) return socket.destroy()
+    wssB.handleUpgrade(req, socket, head, (ws) => wssB.emit('connection', ws, req))
+  })
+
+  const sockets = new Set<Duplex>()
+  for (const server of [serverA, serverB])
+    server.on('connection', (socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+  const listen = (server: Server, at: number) =>
+    new Promise<void>((done, fail) => {
+      server.once('error', fail)
+      server.listen(at, host, () => {
+        server.off('error', fail)
+        done()
+      })
+    })
+  const stop = (server: Server) => new Promise<void>((done) => server.close(() => done()))
+  const stopAll = async () => {
+    for (const client of everyone()) client.terminate()
+    for (const socket of sockets) socket.destroy()
+    await Promise.all([stop(serverA), stop(serverB)])
+  }
+  await listen(serverA, port)
+  await listen(serverB, port + 1)
+
+  let n = 0
+  const ticker = setInterval(() => broadcast({ type: 'tick', n: ++n, at: new Date().toISOString() }), 1000)
+  ticker.unref()
+  let revive: ReturnType<typeof setTimeout> | undefined
+
+  return {
+    v1,
+    v2,
+    state: () => ({ moved, cors, downUntil, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, v1, v2 }),
+    setMoved: (value) => void (moved = value),
+    setCors: (value) => void (cors = value),
+    moveClients: (spreadMs) => moveClients(wssA.clients, v2, { spreadMs }),
+    restart() {
+      for (const client of everyone()) client.close(1012, 'service restart')
+    },
+    down(seconds) {
+      if (downUntil) return
+      downUntil = Date.now() + seconds * 1000
+      void stopAll().then(() => {
+        revive = setTimeout(async () => {
+          await Promise.all([listen(serverA, port), listen(serverB, port + 1)])
+          downUntil = null
+        }, seconds * 1000)
+      })
+    },
+    malformed() {
+      broadcast('this is not JSON {')
+      broadcast(JSON.stringify({ type: 'tick', n: 'seven', at: 'yesterday' }))
+    },
+    async close() {
+      clearInterval(ticker)
+      clearTimeout(revive)
+      if (!downUntil) await stopAll()
+    },
+  }
+}
