@@ -25,7 +25,10 @@ export function install() {
 
 export function buildPackages() {
   console.log('› building packages')
-  pnpm('-r', '--filter', './packages/*', 'run', 'build')
+  // The core first, then everything that builds on it. (Not one topological `-r` run: the core's
+  // tests use @followsocket/server, which depends on the core, and pnpm refuses that cycle.)
+  pnpm('--filter', 'followsocket', 'run', 'build')
+  pnpm('-r', '--filter', './packages/*', '--filter', '!followsocket', 'run', 'build')
 }
 
 /** Makes sure Playwright has a Chromium; on Debian without one, installs the system package. */

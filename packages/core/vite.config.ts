@@ -5,6 +5,18 @@ import { defineConfig } from 'vitest/config'
 // import, one file per entry (shared code in chunks); `--mode iife` gives the one-file <script>
 // build that exposes window.FollowSocket (an IIFE can have only one entry).
 export default defineConfig(({ mode }) => {
+  // `--mode cli`: the `followsocket` command (SPEC §8, package.json "bin") as one Node ESM file,
+  // dist/cli.js, node: built-ins left external. Added to dist, never imported by a browser entry.
+  if (mode === 'cli')
+    return {
+      build: {
+        ssr: 'src/cli/cli.ts',
+        target: 'node20',
+        emptyOutDir: false,
+        sourcemap: true,
+        rolldownOptions: { output: { format: 'es', entryFileNames: 'cli.js', banner: '#!/usr/bin/env node' } },
+      },
+    }
   const iife = mode === 'iife'
   return {
     build: {
@@ -12,11 +24,13 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: !iife,
       minify: iife,
       sourcemap: true,
-      rolldownOptions: { output: { chunkFileNames: 'shared-[hash].[format].js' } },
+      // One output per format, so that a CommonJS chunk ends in .cjs: in this "type": "module"
+      // package Node loads any .js file as ESM, and 'shared-….cjs.js' requiring another chunk fails.
+      rolldownOptions: iife ? {} : { output: (['es', 'cjs'] as const).map((format) => ({ format, chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}` })) },
       lib: {
-        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts' }) as Record<string, string>,
+        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts' }) as Record<string, string>,
         name: 'FollowSocket',
-        formats: iife ? ['iife'] : ['es', 'cjs'],
+        formats: iife ? ['iife'] : undefined, // else ES + CJS, from the outputs above
         fileName: (format, name) => `${name}.${format === 'es' ? 'js' : format === 'cjs' ? 'cjs' : 'iife.js'}`,
       },
     },

@@ -4,10 +4,10 @@ import { locate } from './discovery'
 import { FollowSocketError, isFinal } from './errors'
 import { createEvents, type Events } from './events'
 import { settings } from './options'
-import { checkHop } from './policy'
+import { movedTo } from './policy'
 import type { StandardResult } from './standard-schema'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, Hop, RedirectInfo, SendData, UrlSource } from './types'
-import { normaliseUrl, parseUrl, toWs } from './url'
+import { normaliseUrl } from './url'
 
 export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   readonly state: ConnectionState
@@ -119,7 +119,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     if (moved) emit('redirect', moved)
     let ws: WebSocket
     try {
-      ws = new WS(target, s.protocols)
+      // Typed as the DOM WebSocket for `socket`; `ws` in Node has what is used here.
+      ws = new WS(target, s.protocols) as WebSocket
     } catch (cause) {
       // The URL was checked already: the protocols were refused (SyntaxError), or there is no
       // WebSocket (Node 20 has no global one). Both would fail every retry the same way.
@@ -171,16 +172,13 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     let refusal: FollowSocketError | undefined
     let again = false
     if (!stopped && code === MOVED) {
-      // An absolute URL of any scheme is a move for the policy to judge; anything else, rediscover.
-      const to = parseUrl(reason, 'x:/')
-      if (to && to.protocol != 'x:') {
-        try {
-          checkHop(new URL(was), to, [], 1, s)
-          move = redirect(toWs(to), [{ from: was, to: toWs(to) }], 'close-frame')
-        } catch (error) {
-          refusal = error as FollowSocketError
-        }
-      } else again = true
+      try {
+        const to = movedTo(reason, was, s)
+        if (to) move = redirect(to, [{ from: was, to }], 'close-frame')
+        else again = true
+      } catch (error) {
+        refusal = error as FollowSocketError
+      }
     }
     // A cached target going away for a restart or overload (1012/1013) may not come back there.
     if (!stopped && was !== requested && (code === 1012 || code === 1013)) again = true

@@ -19,6 +19,7 @@ export type {
   HeartbeatOptions,
   PreflightOptions,
   WebSocketConstructor,
+  WebSocketLike,
 } from './types'
 export type { StandardSchemaV1 } from './standard-schema'
 export type { CacheMode } from './cache'

@@ -32,3 +32,16 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
             : []
   if (code) throw new FollowSocketError(code as ErrorCode, `Redirect to ${to.href} refused: ${advice}`, to.href)
 }
+
+/**
+ * Where a close with code 4308 moves a connection at `from`: the reason as a ws: URL, checked
+ * against the policy (whose refusal it throws), or undefined when the reason is no absolute URL
+ * (the client then rediscovers). Any absolute URL counts, so `javascript:` is refused, not ignored.
+ */
+export const movedTo = (reason: string, from: string, policy: RedirectPolicy): string | undefined => {
+  const to = parseUrl(reason, 'x:/')
+  if (to && to.protocol != 'x:') {
+    checkHop(new URL(from), to, [], 1, policy)
+    return toWs(to)
+  }
+}

@@ -66,7 +66,25 @@ export interface HeartbeatOptions {
   message?: string
 }
 
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket
+/**
+ * What the WebSocket option needs: the browser's WebSocket, or `ws` in Node, whose instances are
+ * close enough to the WHATWG interface for everything followsocket uses.
+ */
+export interface WebSocketLike {
+  readonly readyState: number
+  readonly protocol: string
+  readonly extensions: string
+  readonly bufferedAmount: number
+  binaryType: string
+  send(data: any): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: any) => void) | null
+  onmessage: ((event: any) => void) | null
+  onerror: ((event: any) => void) | null
+  onclose: ((event: any) => void) | null
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
 
 /** The options that govern finding an endpoint: shared by connect(), resolve() and FollowWebSocket. */
 export interface DiscoveryOptions {

@@ -2,9 +2,9 @@ import { forget, remember } from './cache'
 import { locate } from './discovery'
 import { FollowSocketError } from './errors'
 import { discoverySettings, type DiscoverySettings } from './options'
-import { checkHop } from './policy'
-import type { DiscoveryOptions, WebSocketConstructor } from './types'
-import { normaliseUrl, parseUrl, toWs } from './url'
+import { movedTo } from './policy'
+import type { DiscoveryOptions, WebSocketConstructor, WebSocketLike } from './types'
+import { normaliseUrl } from './url'
 
 type Handler = ((this: WebSocket, event: any) => unknown) | null
 
@@ -38,9 +38,11 @@ export class FollowWebSocket extends EventTarget {
   /** A subclass whose instances use these discovery options; anything else is INVALID_OPTIONS. */
   static with(options: FollowWebSocketOptions): typeof FollowWebSocket {
     const settings = discoverySettings(options)
-    return class extends this {
+    const bound = class extends this {
       protected static override settings = settings
     }
+    // Libraries log the constructor's name (phoenix names its transport by it).
+    return Object.defineProperty(bound, 'name', { value: this.name })
   }
 
   /** The URL as given, normalised as WebSocket.url is. */
@@ -52,7 +54,7 @@ export class FollowWebSocket extends EventTarget {
   onerror: Handler = null
   onclose: Handler = null
 
-  #socket?: WebSocket
+  #socket?: WebSocketLike
   #state = 0
   #binaryType?: BinaryType
   #stopped = false
@@ -79,7 +81,7 @@ export class FollowWebSocket extends EventTarget {
     return this.#socket?.bufferedAmount ?? 0
   }
   get binaryType(): BinaryType {
-    return this.#socket?.binaryType ?? this.#binaryType ?? 'blob'
+    return (this.#socket?.binaryType as BinaryType) ?? this.#binaryType ?? 'blob'
   }
   set binaryType(value: BinaryType) {
     this.#binaryType = value
@@ -92,8 +94,8 @@ export class FollowWebSocket extends EventTarget {
   }
 
   close(code?: number, reason?: string): void {
+    if (code !== undefined && code != 1000 && !(code >= 3000 && code < 5000)) throw new DOMException(`close(${code})`, 'InvalidAccessError')
     if (this.#state > 1) return
-    // The socket checks the code (InvalidAccessError) before anything changes here.
     this.#socket?.close(code, reason)
     this.#stopped = true
     // A socket in its handshake reports its own error + close 1006; during discovery there is
@@ -116,11 +118,14 @@ export class FollowWebSocket extends EventTarget {
   }
 
   #open(s: DiscoverySettings, target: string, protocols: string | string[] | undefined, moved: boolean, discovered: boolean) {
-    const ws = new (s.WebSocket ?? globalThis.WebSocket)(target, protocols)
+    const WS: WebSocketConstructor = s.WebSocket ?? globalThis.WebSocket
+    const ws = new WS(target, protocols)
     this.#socket = ws
     this.resolvedUrl = target
     if (this.#binaryType) ws.binaryType = this.#binaryType
     const failed = (error: FollowSocketError) => {
+      // That socket is done: a close() from here on ends discovery, not a handshake.
+      this.#socket = undefined
       // A remembered location that fails is stale; in 'auto' mode a failed direct handshake (not
       // a timeout: a silent server would keep the preflight waiting too) calls for a preflight.
       // Either way, find the endpoint from the URL given.
@@ -146,13 +151,11 @@ export class FollowWebSocket extends EventTarget {
       if (!this.#state) return failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
       // RFC 6455 §7.4.2 private code 4308 "moved": remember where, so the library's reconnect
       // with the URL it always used goes there directly.
-      const to = event.code == 4308 && parseUrl(event.reason, 'x:/')
-      if (to && to.protocol != 'x:') {
+      if (event.code == 4308)
         try {
-          checkHop(new URL(target), to, [], 1, s)
-          remember(s, this.url, toWs(to), [{ from: target, to: toWs(to) }])
+          const to = movedTo(event.reason, target, s)
+          if (to) remember(s, this.url, to, [{ from: target, to }])
         } catch {}
-      }
       this.#closed(event.code, event.reason, event.wasClean)
     }
   }

@@ -161,6 +161,39 @@ describe('FollowWebSocket: redirects', () => {
     expect(lab.count(target, 'upgrade')).toBe(0)
   })
 
+  // Found by the library tests: the failed direct socket stayed the current one during the
+  // preflight that followed, so close() waited in CLOSING for an event that had already fired.
+  it('close() during the preflight that follows a failed direct handshake fires error then close 1006, as during any discovery', async () => {
+    lab.endpoint('/target')
+    let answer = () => {}
+    // The upgrade of /moved fails (400); its preflight GET is held until answer().
+    lab.route('/moved', (_req, res) => {
+      answer = () => res.writeHead(308, { location: lab.http('/target') }).end()
+    })
+    const socket = open(lab.ws('/moved'))
+    const seen: string[] = []
+    for (const type of ['open', 'error', 'close']) socket.addEventListener(type, () => seen.push(`${type}:${socket.readyState}`))
+    await expect.poll(() => lab.count('/moved', 'get')).toBe(1)
+    expect(lab.count('/moved', 'upgrade')).toBe(1)
+    try {
+      socket.close()
+      expect(socket.readyState).toBe(3)
+      expect(seen).toEqual(['error:3', 'close:3'])
+    } finally {
+      answer()
+    }
+  })
+
+  it('keeps the class name on with() subclasses (libraries log it)', () => {
+    expect(FollowWebSocket.with({}).name).toBe('FollowWebSocket')
+  })
+
+  it('throws InvalidAccessError for a close code a WebSocket refuses, even during discovery', () => {
+    const socket = open(lab.ws(fresh('codes')))
+    expect(() => socket.close(1001)).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }))
+    expect(socket.readyState).toBe(0)
+  })
+
   it('rejects options that are not about discovery with INVALID_OPTIONS', () => {
     expect(() => FollowWebSocket.with({ reconnect: { minDelayMs: 1 } } as never)).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('reconnect') }),

@@ -1,0 +1,198 @@
+import { connect, type Connection } from './connection'
+import { FollowSocketError, isFollowSocketError } from './errors'
+import { settings } from './options'
+import type { ConnectionEvents, ConnectOptions, ReconnectingInfo, SendData, UrlSource } from './types'
+
+// `followsocket/store`: what every framework binding needs, kept here so that @followsocket/react
+// and @followsocket/vue only subscribe and render (TanStack Query keeps its rules in query-core
+// the same way). Not part of the main entry: `connect` alone stays within its size budget.
+
+/** A pending reconnect wait: enough for a countdown and a "Retry now" button. */
+export type RetryInfo = Pick<ReconnectingInfo, 'attempt' | 'delayMs'> & {
+  /** When the wait ends: Date.now() + delayMs as it began (Infinity while offline). */
+  at: number
+}
+
+/** What a UI shows of one connection, derived from its events. Replaced, never mutated, on every change. */
+export interface Snapshot<T = unknown> {
+  readonly state: ConnectionEvents<T>['state']
+  /** The `data` of the latest `message`: parsed and validated with `parse`/`schema`. */
+  readonly lastMessage: ConnectionEvents<T>['message']['data'] | undefined
+  /** The latest error since the connection last opened. */
+  readonly error: ConnectionEvents<T>['error'] | undefined
+  /** Where the live (or last) socket points. */
+  readonly resolvedUrl: ConnectionEvents<T>['open']['url'] | undefined
+  /** Set while a reconnect wait is pending, else undefined. */
+  readonly retry: RetryInfo | undefined
+}
+
+export type SnapshotField = keyof Snapshot
+
+/** One optional callback per connection event: onState, onOpen, onMessage, onClose, onRedirect, onReconnecting, onError. */
+export type EventHandlers<T = unknown> = {
+  [K in keyof ConnectionEvents<T> as `on${Capitalize<K>}`]?: (payload: ConnectionEvents<T>[K]) => void
+}
+
+/** A binding's options: connect()'s, plus a callback per event (every message reaches onMessage, even when renders are batched). */
+export type StoreOptions<T = unknown> = ConnectOptions<T> & EventHandlers<T>
+
+/** What to connect to; `url` null or undefined: nothing. */
+export interface StoreInput<T = unknown> {
+  url: UrlSource | null | undefined
+  options?: StoreOptions<T> | undefined
+}
+
+export interface ConnectionStore<T = unknown> {
+  getSnapshot(): Snapshot<T>
+  /**
+   * Calls `listener` after every change of the snapshot or, given `fields`, only after a change
+   * to one of those (read at each change, so a field tracked later counts from then on).
+   */
+  subscribe(listener: () => void, fields?: ReadonlySet<SnapshotField>): () => void
+  /**
+   * Connects to the URL and with the options `input()` gives now; returns the function that
+   * closes that connection (for an effect's cleanup). A URL or option that connect() refuses
+   * becomes the snapshot's `error`, with state 'closed', rather than a throw.
+   */
+  start(): () => void
+  /** The connection started last, until it is stopped. */
+  readonly connection: Connection<T> | undefined
+  /** Sends, or queues until open. Before the first start() messages wait in the store. */
+  send(data: SendData): void
+  reconnect(): void
+  close(code?: number, reason?: string): void
+}
+
+const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
+const IDLE: Snapshot<any> = { state: 'idle', lastMessage: undefined, error: undefined, resolvedUrl: undefined, retry: undefined }
+const HANDLER = /^on[A-Z]/
+
+/**
+ * When a binding must replace its connection: a new URL or a changed option. A function (a
+ * callback, a URL function, a WebSocket constructor) or a schema counts by presence, not by
+ * identity, so a new arrow function on every render reconnects nothing (partysocket derives its
+ * restarts from the options that matter the same way). undefined: no URL, no connection.
+ */
+export const restartKey = (url: UrlSource | null | undefined, options?: object): string | undefined =>
+  url == null
+    ? undefined
+    : JSON.stringify([url, options], (key, value) =>
+        HANDLER.test(key) ? undefined : typeof value == 'function' ? 'ƒ' : value?.['~standard'] ? '~standard' : value,
+      )
+
+/**
+ * connect()'s arguments from `input()`, with each callback, the URL function and the schema
+ * calling through to the one `input()` holds when it runs (partysocket's latest-ref handlers).
+ * Event callbacks are not connect() options: the store calls them.
+ */
+const latest = <T>(input: () => StoreInput<T>): [UrlSource, ConnectOptions<T>] => {
+  const { url, options = {} } = input() as { url: UrlSource; options?: Record<string, any> }
+  const now = (key: string) => (input().options as Record<string, any> | undefined)?.[key] ?? options[key]
+  const bound: Record<string, any> = {}
+  for (const key in options) {
+    const value = options[key]
+    if (HANDLER.test(key)) continue
+    bound[key] = value?.['~standard']
+      ? { '~standard': { ...value['~standard'], validate: (data: unknown) => now(key)['~standard'].validate(data) } }
+      : // `new` needs the WebSocket constructor itself: a new one applies to the next connection.
+        typeof value == 'function' && key != 'WebSocket'
+        ? (...args: unknown[]) => now(key)(...args)
+        : value
+  }
+  // While the key says "a URL function", the one called is the latest render's.
+  const latestUrl = () => {
+    const next = input().url
+    return (typeof next == 'function' ? next : url) as Extract<UrlSource, Function>
+  }
+  return [typeof url == 'function' ? () => latestUrl()() : url, bound]
+}
+
+/**
+ * One binding's view of one connection at a time: a snapshot store for React's
+ * useSyncExternalStore (subscribe + getSnapshot) or Vue's shallowRef, and stable actions.
+ * `input` is read when starting and when a callback runs, so it can return the latest render's.
+ */
+export function createStore<T = unknown>(input: () => StoreInput<T>): ConnectionStore<T> {
+  let snapshot: Snapshot<T> = IDLE
+  let connection: Connection<T> | undefined
+  let stopped = false
+  // send() before the first connection exists (a child's mount effect runs before its parent's).
+  const pending: SendData[] = []
+  const listeners = new Set<{ listener: () => void; fields?: ReadonlySet<SnapshotField> }>()
+
+  const update = (patch: Partial<Snapshot<T>>) => {
+    const changed = (Object.keys(patch) as SnapshotField[]).filter((key) => !Object.is(patch[key], snapshot[key]))
+    if (!changed.length) return
+    snapshot = { ...snapshot, ...patch }
+    for (const { listener, fields } of listeners) if (!fields || changed.some((key) => fields.has(key))) listener()
+  }
+
+  const start = () => {
+    let c: Connection<T>
+    try {
+      c = connect(...latest(input))
+    } catch (error) {
+      if (!isFollowSocketError(error)) throw error
+      stopped = true
+      update({ ...IDLE, state: 'closed', error })
+      return () => update(IDLE)
+    }
+    connection = c
+    stopped = false
+    update({ ...IDLE, state: c.state })
+    const offs = [
+      c.on('state', (state) => update(state == 'reconnecting' ? { state } : { state, retry: undefined })),
+      c.on('open', ({ url }) => {
+        update({ resolvedUrl: url, error: undefined })
+        // Ahead of what the connection queued itself, which it flushes after this event.
+        for (const data of pending.splice(0)) c.send(data)
+      }),
+      c.on('message', ({ data }) => update({ lastMessage: data })),
+      c.on('reconnecting', ({ attempt, delayMs }) => update({ retry: { attempt, delayMs, at: Date.now() + delayMs } })),
+      c.on('error', (error) => update({ error })),
+      ...EVENTS.map((type) =>
+        c.on(type, (payload: any) => (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload)),
+      ),
+    ]
+    return () => {
+      for (const off of offs) off()
+      c.close()
+      if (connection === c) connection = undefined
+      stopped = true
+      update(IDLE)
+    }
+  }
+
+  return {
+    getSnapshot: () => snapshot,
+    subscribe(listener, fields) {
+      const entry = { listener, fields }
+      listeners.add(entry)
+      return () => listeners.delete(entry)
+    },
+    start,
+    get connection() {
+      return connection
+    },
+    send(data) {
+      if (connection) return connection.send(data)
+      const { url, options } = input()
+      if (stopped || url == null) throw new FollowSocketError('CLOSED', 'No connection to send on: the URL is null or invalid, or the component unmounted')
+      if (pending.length >= settings(options).buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
+      pending.push(data)
+    },
+    reconnect: () => connection?.reconnect(),
+    close: (code, reason) => connection?.close(code, reason),
+  }
+}
+
+/**
+ * `snapshot`'s fields as getters on `target` that record each field read into `fields`, for
+ * subscribe(): a component re-renders only for the fields it reads (TanStack Query's tracked
+ * query results). Reading a field in an event handler or effect tracks it too.
+ */
+export const track = <T, E extends object>(snapshot: Snapshot<T>, fields: Set<SnapshotField>, target: E): Snapshot<T> & E => {
+  for (const key of Object.keys(snapshot) as SnapshotField[])
+    Object.defineProperty(target, key, { enumerable: true, get: () => (fields.add(key), snapshot[key]) })
+  return target as Snapshot<T> & E
+}
