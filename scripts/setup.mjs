@@ -20,7 +20,16 @@ export function install() {
   console.log(`› installing dependencies with ${packageManager}`)
   // Not --frozen-lockfile: pnpm 12 then insists on recording packageManager in the lockfile,
   // which it cannot do for a version the registry metadata lacks (it warns and continues).
-  pnpm('install', '--prefer-offline')
+  // That same lookup of pnpm's own builds sometimes gets a 404 from the registry and fails the
+  // install: it passes on a second try, so try three times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return pnpm('install', '--prefer-offline')
+    } catch (error) {
+      if (attempt === 3) throw error
+      console.log(`› install failed (attempt ${attempt} of 3), trying again`)
+    }
+  }
 }
 
 export function buildPackages() {
