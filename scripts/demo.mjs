@@ -1,7 +1,8 @@
-// Quick-start command 1: set up (pnpm, dependencies, build) and run the demo server, which
-// prints the URL to open.
-import { bin, buildPackages, install, run } from './setup.mjs'
+// Quick-start command 1: set up (pnpm, dependencies, the packages and the example apps built)
+// and run the demo server, which prints the URLs to open.
+import { bin, buildExamples, buildPackages, install, run } from './setup.mjs'
 
 install()
 buildPackages()
+buildExamples()
 run(bin('tsx'), ['examples/server/src/main.ts'])

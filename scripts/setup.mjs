@@ -40,6 +40,12 @@ export function buildPackages() {
   pnpm('-r', '--filter', './packages/*', '--filter', '!followsocket', 'run', 'build')
 }
 
+/** The React and Vue example apps (Vite, into their dist/), which the demo serves and e2e/ drives. */
+export function buildExamples() {
+  console.log('› building the example apps')
+  pnpm('--filter', './examples/*', 'run', 'build')
+}
+
 /** Makes sure Playwright has a Chromium; on Debian without one, installs the system package. */
 export function ensureBrowser() {
   let path = chromiumPath()

@@ -19,5 +19,13 @@ export const feedMessage = {
   },
 }
 
+/**
+ * The live feed's address for a page served by the demo: the port after the page's own
+ * (`?url=` overrides it, e.g. for an app on Vite's dev server).
+ * @param {Location} location
+ */
+export const liveUrl = ({ search, hostname, port }) =>
+  new URLSearchParams(search).get('url') ?? `ws://${hostname}:${Number(port) + 1}/v1/live`
+
 /** A chat message as the apps send it; `id` lets the sender see its own message come back. */
 export const chat = (text) => ({ type: 'chat', id: Math.random().toString(36).slice(2), text })

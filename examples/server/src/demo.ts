@@ -108,6 +108,9 @@ export async function startDemo({ host = '127.0.0.1', port = 5173 } = {}): Promi
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
     server.listen(port, host, () => done())
+  }).catch(async (error) => {
+    await live.close() // a taken port leaves nothing listening
+    throw error
   })
   return {
     origin,

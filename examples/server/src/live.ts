@@ -21,6 +21,8 @@ export interface LiveState {
   cors: boolean
   downUntil: number | null
   clients: { v1: number; v2: number }
+  /** WebSocket connections accepted since start, on both addresses (a reconnect adds one). */
+  connections: number
   v1: string
   v2: string
 }
@@ -29,6 +31,8 @@ export interface Live {
   readonly v1: string
   readonly v2: string
   state(): LiveState
+  /** The chat messages received so far, one entry per message id, with how often that id arrived. */
+  chats(): { id: string; text: string; count: number }[]
   /** From now on A answers 308 to B for both the preflight GET and the upgrade (or stops). */
   setMoved(moved: boolean): void
   /** CORS on B's answers: off shows what a browser does when discovery is not allowed. */
@@ -53,6 +57,9 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   let moved = false
   let cors = true
   let downUntil: number | null = null
+  let connections = 0
+  // Read-only inspection: a message delivered exactly once has count 1 (the e2e suite checks it).
+  const chats = new Map<string, { id: string; text: string; count: number }>()
 
   const wssA = new WebSocketServer({ noServer: true })
   const wssB = new WebSocketServer({ noServer: true })
@@ -62,6 +69,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     for (const client of everyone()) if (client.readyState === 1) client.send(text)
   }
   const onConnection = (ws: WebSocket) => {
+    connections++
     ws.on('message', (data) => {
       let chat: { text?: unknown; id?: unknown }
       try {
@@ -70,6 +78,10 @@ export async function startLive(options: LiveOptions): Promise<Live> {
         return
       }
       if (typeof chat.text !== 'string' || typeof chat.id !== 'string') return
+      const seen = chats.get(chat.id) ?? { id: chat.id, text: chat.text, count: 0 }
+      seen.count++
+      chats.set(chat.id, seen)
+      if (chats.size > 1000) chats.delete(chats.keys().next().value!) // a long-running demo keeps the latest
       broadcast({ type: 'chat', id: chat.id, text: chat.text.slice(0, 500), at: new Date().toISOString() })
     })
   }
@@ -125,17 +137,23 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     await Promise.all([stop(serverA), stop(serverB)])
   }
   await listen(serverA, port)
-  await listen(serverB, port + 1)
+  // A taken port must not leave the other address listening (the e2e fixture retries elsewhere).
+  await listen(serverB, port + 1).catch(async (error) => {
+    await stop(serverA)
+    throw error
+  })
 
   let n = 0
   const ticker = setInterval(() => broadcast({ type: 'tick', n: ++n, at: new Date().toISOString() }), 1000)
   ticker.unref()
   let revive: ReturnType<typeof setTimeout> | undefined
+  let closed = false
 
   return {
     v1,
     v2,
-    state: () => ({ moved, cors, downUntil, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, v1, v2 }),
+    state: () => ({ moved, cors, downUntil, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, connections, v1, v2 }),
+    chats: () => [...chats.values()].map((chat) => ({ ...chat })),
     setMoved: (value) => void (moved = value),
     setCors: (value) => void (cors = value),
     moveClients: (spreadMs) => moveClients(wssA.clients, v2, { spreadMs }),
@@ -146,6 +164,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       if (downUntil) return
       downUntil = Date.now() + seconds * 1000
       void stopAll().then(() => {
+        if (closed) return
         revive = setTimeout(async () => {
           await Promise.all([listen(serverA, port), listen(serverB, port + 1)])
           downUntil = null
@@ -157,6 +176,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       broadcast(JSON.stringify({ type: 'tick', n: 'seven', at: 'yesterday' }))
     },
     async close() {
+      closed = true
       clearInterval(ticker)
       clearTimeout(revive)
       if (!downUntil) await stopAll()

@@ -18,7 +18,11 @@ export interface Snapshot<T = unknown> {
   readonly state: ConnectionEvents<T>['state']
   /** The `data` of the latest `message`: parsed and validated with `parse`/`schema`. */
   readonly lastMessage: ConnectionEvents<T>['message']['data'] | undefined
-  /** The latest error since the connection last opened. */
+  /**
+   * The latest connection error since the connection last opened. INVALID_MESSAGE is about one
+   * frame, not the connection, so it is left to onError: a banner that shows `error` as the
+   * reason for a drop must not blame a skipped message.
+   */
   readonly error: ConnectionEvents<T>['error'] | undefined
   /** Where the live (or last) socket points. */
   readonly resolvedUrl: ConnectionEvents<T>['open']['url'] | undefined
@@ -149,7 +153,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
       }),
       c.on('message', ({ data }) => update({ lastMessage: data })),
       c.on('reconnecting', ({ attempt, delayMs }) => update({ retry: { attempt, delayMs, at: Date.now() + delayMs } })),
-      c.on('error', (error) => update({ error })),
+      c.on('error', (error) => error.code != 'INVALID_MESSAGE' && update({ error })),
       ...EVENTS.map((type) =>
         c.on(type, (payload: any) => (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload)),
       ),

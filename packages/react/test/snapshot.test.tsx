@@ -115,17 +115,31 @@ describe('error', () => {
   })
 
   it('replaces an earlier error with the latest one', async () => {
-    const endpoint = lab.endpoint('/live', { echo: false })
     type Seen = { error: FollowSocketError | undefined; result: UseFollowSocketResult<any> }
     const seen = recorder<Seen>()
-    const N = z.object({ n: z.number() })
-    render(<Probe url={lab.ws('/live')} options={{ parse: 'json', schema: N }} read={(r) => ({ error: r.error })} seen={seen} />)
+    render(<Probe url={lab.ws('/gone')} options={{ reconnect: { minDelayMs: 20, maxDelayMs: 20 }, allowedOrigins: [lab.origin] }} read={(r) => ({ error: r.error })} seen={seen} />)
+    await seen.until((s) => s.error?.code === 'HANDSHAKE_FAILED')
+    // Now /gone moves to an origin the policy refuses (localhost is not 127.0.0.1).
+    lab.redirect('/gone', `http://localhost:${lab.port}/elsewhere`)
+    const latest = await seen.until((s) => s.error?.code === 'REDIRECT_NOT_ALLOWED')
+    expect(latest.result.error).toBe(latest.error)
+  })
+
+  it('leaves a refused frame (INVALID_MESSAGE) to onError: error stays about the connection', async () => {
+    const endpoint = lab.endpoint('/live', { echo: false })
+    type Seen = { error: FollowSocketError | undefined; lastMessage: unknown; result: UseFollowSocketResult<any> }
+    const seen = recorder<Seen>()
+    const codes: string[] = []
+    const options = { parse: 'json' as const, schema: z.object({ n: z.number() }), onError: (e: FollowSocketError) => codes.push(e.code) }
+    render(<Probe url={lab.ws('/live')} options={options} read={(r) => ({ error: r.error, lastMessage: r.lastMessage })} seen={seen} />)
     const server = await endpoint.nextConnection()
     server.send('not json')
     server.send('{"n":"not a number"}')
-    const latest = await seen.until((s) => (s.error?.cause as { raw?: unknown } | undefined)?.raw === '{"n":"not a number"}')
-    expect(latest.error!.code).toBe('INVALID_MESSAGE')
-    expect(seen.commits.some((s) => (s.error?.cause as { raw?: unknown } | undefined)?.raw === 'not json')).toBe(true)
+    server.send('{"n":1}')
+    const last = await seen.until((s) => (s.lastMessage as { n?: number } | undefined)?.n === 1)
+    expect(codes).toEqual(['INVALID_MESSAGE', 'INVALID_MESSAGE'])
+    expect(last.error).toBeUndefined()
+    expect(seen.commits.every((s) => s.error === undefined)).toBe(true)
   })
 })
 

@@ -123,16 +123,31 @@ describe('error', () => {
   })
 
   it('replaces an earlier error with the latest one', async () => {
-    const endpoint = lab.endpoint('/live', { echo: false })
     const seen = recorder<{ error: FollowSocketError | undefined; result: UseFollowSocketReturn<any> }>()
-    probe(lab.ws('/live'), (r) => ({ error: r.error.value }), seen, { parse: 'json', schema: z.object({ n: z.number() }) })
+    probe(lab.ws('/gone'), (r) => ({ error: r.error.value }), seen, { reconnect: { minDelayMs: 20, maxDelayMs: 20 }, allowedOrigins: [lab.origin] })
+    await seen.until((s) => s.error?.code === 'HANDSHAKE_FAILED')
+    // Now /gone moves to an origin the policy refuses (localhost is not 127.0.0.1).
+    lab.redirect('/gone', `http://localhost:${lab.port}/elsewhere`)
+    const latest = await seen.until((s) => s.error?.code === 'REDIRECT_NOT_ALLOWED')
+    expect(latest.result.error.value).toBe(latest.error)
+  })
+
+  it('leaves a refused frame (INVALID_MESSAGE) to onError: error stays about the connection', async () => {
+    const endpoint = lab.endpoint('/live', { echo: false })
+    const seen = recorder<{ error: FollowSocketError | undefined; lastMessage: unknown; result: UseFollowSocketReturn<any> }>()
+    const codes: string[] = []
+    probe(lab.ws('/live'), (r) => ({ error: r.error.value, lastMessage: r.lastMessage.value }), seen, {
+      parse: 'json',
+      schema: z.object({ n: z.number() }),
+      onError: (e: FollowSocketError) => codes.push(e.code),
+    })
     const server = await endpoint.nextConnection()
     server.send('not json')
     server.send('{"n":"not a number"}')
-    const raw = (error?: FollowSocketError) => (error?.cause as { raw?: unknown } | undefined)?.raw
-    const latest = await seen.until((s) => raw(s.error) === '{"n":"not a number"}')
-    expect(latest.error!.code).toBe('INVALID_MESSAGE')
-    expect(latest.result.error.value).toBe(latest.error)
+    server.send('{"n":1}')
+    const last = await seen.until((s) => (s.lastMessage as { n?: number } | undefined)?.n === 1)
+    expect(codes).toEqual(['INVALID_MESSAGE', 'INVALID_MESSAGE'])
+    expect(last.error).toBeUndefined()
   })
 })
 

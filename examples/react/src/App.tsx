@@ -1,0 +1,131 @@
+// The React twin of examples/vanilla: the same live chat, markup and banner, with useFollowSocket.
+import { useEffect, useState, type FormEvent } from 'react'
+import { useFollowSocket } from '@followsocket/react'
+import type { FollowSocketError, RedirectInfo } from 'followsocket'
+import { banner, probeBlocked } from '../../shared/banner.js'
+import { chat, liveUrl } from '../../shared/message.js'
+import { FeedMessage } from './feed'
+
+const url = liveUrl(location)
+
+interface Item {
+  key: number
+  text: string
+  tag: string
+  /** Greyed out: a message of ours not yet seen back from the server, or a note. */
+  muted: boolean
+  /** Set for our own messages until the server echoes them. */
+  id?: string
+}
+
+let keys = 0
+
+export function App() {
+  const [feed, setFeed] = useState<Item[]>([])
+  const [tick, setTick] = useState<number>()
+  const [redirect, setRedirect] = useState<RedirectInfo>()
+  const [blocked, setBlocked] = useState(false)
+  const [sendError, setSendError] = useState<FollowSocketError>()
+  const [text, setText] = useState('')
+  const add = (item: Omit<Item, 'key'>) => setFeed((feed) => [{ key: ++keys, ...item }, ...feed])
+
+  const { state, error, retry, resolvedUrl, send, reconnect } = useFollowSocket(url, {
+    parse: 'json',
+    schema: FeedMessage,
+    // Every message, however renders are batched: ticks, others' chat, and ours coming back.
+    onMessage: ({ data }) => {
+      if (data.type === 'tick') return setTick(data.n)
+      setFeed((feed) =>
+        feed.some((item) => item.id === data.id)
+          ? feed.map((item) => (item.id === data.id ? { ...item, id: undefined, tag: 'delivered', muted: false } : item))
+          : [{ key: ++keys, text: data.text, tag: new Date(data.at).toLocaleTimeString(), muted: false }, ...feed],
+      )
+    },
+    onRedirect: setRedirect,
+    onOpen: () => setSendError(undefined),
+    onError: (e) => {
+      if (e.code === 'INVALID_MESSAGE') add({ text: 'A message could not be read and was skipped.', tag: 'skipped', muted: true })
+      if (e.code === 'DISCOVERY_BLOCKED') void probeBlocked(url).then(setBlocked)
+    },
+  })
+
+  // "The feed moved" stays up for a while after the move, then the banner says "Live." again.
+  useEffect(() => {
+    if (!redirect) return
+    const timer = setTimeout(() => setRedirect(undefined), 8000)
+    return () => clearTimeout(timer)
+  }, [redirect])
+
+  useClock(state === 'reconnecting')
+  // A skipped message is a note in the feed, not a reason the connection is down.
+  const failure = sendError ?? (error?.code === 'INVALID_MESSAGE' ? undefined : error)
+  const b = banner({ state, error: failure, retry, redirect, blocked })
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const message = chat(text)
+    try {
+      send(JSON.stringify(message)) // queued by the connection while it is not open
+    } catch (e) {
+      return setSendError(e as FollowSocketError) // SEND_BUFFER_FULL or CLOSED: nothing was queued
+    }
+    add({ id: message.id, text: message.text, tag: state === 'open' ? 'sending…' : 'queued', muted: true })
+    setText('')
+  }
+
+  return (
+    <main>
+      <header>
+        <h1>
+          Live chat <small>React · useFollowSocket</small>
+        </h1>
+        <span className="pill" data-state={state} data-testid="state">
+          {state}
+        </span>
+      </header>
+
+      <div className="banner" data-tone={b.tone} data-testid="banner" role="status" aria-live="polite">
+        <span>{b.text}</span>
+        <button type="button" hidden={!b.retry} onClick={reconnect}>
+          Retry now
+        </button>
+      </div>
+
+      <p className="meta">
+        {state === 'open' ? 'Connected to' : 'Last connected to'} <code data-testid="where">{resolvedUrl ?? '—'}</code> ·{' '}
+        <span className="ticks" data-testid="ticks">
+          {tick === undefined ? 'no ticks yet' : `tick ${tick}`}
+        </span>
+      </p>
+
+      <form onSubmit={submit}>
+        <label className="visually-hidden" htmlFor="text">
+          Message
+        </label>
+        <input id="text" type="text" placeholder="Say something…" autoComplete="off" required value={text} onChange={(e) => setText(e.target.value)} />
+        <button className="primary">Send</button>
+      </form>
+
+      <div className="card">
+        <ol className="feed" aria-label="Messages" data-testid="feed">
+          {feed.map((item) => (
+            <li key={item.key} className={item.muted ? 'queued' : undefined}>
+              <span>{item.text}</span>
+              <span className="tag">{item.tag}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </main>
+  )
+}
+
+/** Re-renders every 250 ms while `ticking`, so the countdown counts down between events. */
+function useClock(ticking: boolean) {
+  const [, setNow] = useState(0)
+  useEffect(() => {
+    if (!ticking) return
+    const timer = setInterval(() => setNow(Date.now()), 250)
+    return () => clearInterval(timer)
+  }, [ticking])
+}
