@@ -34,7 +34,10 @@ window.echoRate = function (client, url, count, size, binary) {
       start = performance.now()
       for (var i = 0; i < count; i++) sock.send(payload)
     }
-    function onMessage() {
+    // Every client's handler reads the data, as any application does: materialising a frame's
+    // data is part of the cost of receiving it.
+    function onMessage(event) {
+      window.lastData = event.data
       if (++received === count) {
         done(count / ((performance.now() - start) / 1000))
         sock.close()
@@ -51,5 +54,84 @@ window.echoRate = function (client, url, count, size, binary) {
     sock.binaryType = 'arraybuffer'
     sock.onopen = onOpen
     sock.onmessage = onMessage
+  })
+}
+
+/**
+ * Messages per second received: the client asks the server for `count` messages of `size` bytes,
+ * which it sends back to back, and times the burst from the request to the last message. The
+ * server only writes, so this measures each client's receive path, not the server.
+ */
+window.burstRate = function (client, url, count, size, binary) {
+  return new Promise(function (done) {
+    var received = 0
+    var start = 0
+    var sock
+    function onOpen() {
+      start = performance.now()
+      sock.send('burst:' + count + ':' + size + ':' + (binary ? 1 : 0))
+    }
+    // Every client's handler reads the data, as any application does: materialising a frame's
+    // data is part of the cost of receiving it.
+    function onMessage(event) {
+      window.lastData = event.data
+      if (++received === count) {
+        done(count / ((performance.now() - start) / 1000))
+        sock.close()
+      }
+    }
+    if (client === 'followsocket') {
+      sock = FollowSocket.connect(url, { cache: false })
+      sock.on('open', onOpen)
+      sock.on('message', onMessage)
+      return
+    }
+    var Ctor = client === 'raw' ? WebSocket : client === 'partysocket' ? peers.PartySocket : peers.ReconnectingWebSocket
+    sock = new Ctor(url)
+    sock.binaryType = 'arraybuffer'
+    sock.onopen = onOpen
+    sock.onmessage = onMessage
+  })
+}
+
+/**
+ * CPU time per received message, in microseconds: `count` MessageEvents dispatched on the real
+ * underlying WebSocket of an open connection, each handled by the client's receive path and an
+ * application handler that reads the data. Unlike the burst, the network and the server play no
+ * part, so the figure is stable from run to run.
+ */
+window.dispatchCost = function (client, url, count) {
+  return new Promise(function (done) {
+    var inner
+    var received = 0
+    function onMessage(event) {
+      window.lastData = event.data
+      received++
+    }
+    function measure() {
+      var event = new MessageEvent('message', { data: 'x'.repeat(32) })
+      var start = performance.now()
+      for (var i = 0; i < count; i++) inner.dispatchEvent(event)
+      var us = ((performance.now() - start) * 1000) / count
+      done(received === count ? us : NaN)
+    }
+    if (client === 'followsocket') {
+      var c = FollowSocket.connect(url, { cache: false })
+      c.on('message', onMessage)
+      c.on('open', function () {
+        inner = c.socket
+        measure()
+        c.close()
+      })
+      return
+    }
+    var Ctor = client === 'raw' ? WebSocket : client === 'partysocket' ? peers.PartySocket : peers.ReconnectingWebSocket
+    var sock = new Ctor(url)
+    sock.onmessage = onMessage
+    sock.onopen = function () {
+      inner = client === 'raw' ? sock : sock._ws
+      measure()
+      sock.close()
+    }
   })
 }

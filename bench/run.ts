@@ -5,7 +5,7 @@ import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { measureSizes } from './size.mjs'
-import { openLatency, throughput } from './browser'
+import { openLatency, receiveCost, throughput, type ThroughputResult } from './browser'
 import { storm } from './storm'
 import { chart } from './chart'
 
@@ -35,12 +35,18 @@ out('| open | median | p90 | × raw | preflight GETs / upgrades per open |\n|---
 for (const r of latency) out(`| ${r.name} | ${ms(r.medianMs)} | ${ms(r.p90Ms)} | ${(r.medianMs / raw).toFixed(2)} | ${r.perOpen.get} / ${r.perOpen.upgrade} |`)
 out('\nA preflight with `redirect: \'follow\'` requests each URL of the chain once: the moved URL and the final one (2 GETs for one 308).')
 
-out('\n## Echo throughput in Chromium (messages per second, median of rounds)\n')
-const rates = await throughput(quick ? 2 : 5)
+out('\n## Message throughput in Chromium (messages per second, median of rounds)\n')
+const rates = await throughput(quick ? 2 : 9)
 const rawRate = rates[0]!
-out('| client | 32 B text | × raw | 64 KiB binary | × raw |\n|---|---:|---:|---:|---:|')
-for (const r of rates)
-  out(`| ${r.name} | ${Math.round(r.small)} | ${(r.small / rawRate.small).toFixed(2)} | ${Math.round(r.large)} | ${(r.large / rawRate.large).toFixed(2)} |`)
+const cell = (r: ThroughputResult, k: Exclude<keyof ThroughputResult, 'name'>) => `${Math.round(r[k])} (${(r[k] / rawRate[k]).toFixed(2)})`
+out('| client | burst in, 32 B text (× raw) | burst in, 64 KiB binary (× raw) | echo, 32 B text (× raw) | echo, 64 KiB binary (× raw) |\n|---|---:|---:|---:|---:|')
+for (const r of rates) out(`| ${r.name} | ${cell(r, 'burstSmall')} | ${cell(r, 'burstLarge')} | ${cell(r, 'echoSmall')} | ${cell(r, 'echoLarge')} |`)
+out('\n"Burst in": the server writes a burst back to back and the client counts it in, so the client\'s receive path is what is measured. "Echo": every message goes to the server and back; the server, in this same Node process, is the bottleneck.')
+
+const costs = await receiveCost(quick ? 2 : 5)
+out('\nCPU time per received message (10^6 MessageEvents dispatched on the open connection\'s real socket; median of rounds):\n')
+out('| client | µs per message | × raw (as a rate) |\n|---|---:|---:|')
+for (const c of costs) out(`| ${c.name} | ${c.us.toFixed(2)} | ${(costs[0]!.us / c.us).toFixed(2)} |`)
 
 out('\n## Reconnect storm in Node (clients and server in one process on this machine)\n')
 const storms = await storm(quick ? 300 : 1000)

@@ -46,6 +46,8 @@ export interface EndpointOptions {
   cors?: Cors
   /** Accept these subprotocols, first match wins. */
   protocols?: string[]
+  /** Called with every message received (after echoing it, if echo is on). */
+  onMessage?: (ws: WebSocket, data: Buffer, isBinary: boolean) => void
 }
 
 export interface Lab {
@@ -233,6 +235,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           received.push(isBinary ? `<binary ${(data as Buffer).length}>` : data.toString())
           countWaiters = countWaiters.filter((w) => (received.length >= w.count ? (w.done(received.slice()), false) : true))
           if (opts.echo !== false) ws.send(data, { binary: isBinary })
+          opts.onMessage?.(ws, data as Buffer, isBinary)
         })
       })
       routes.set(path, {
