@@ -6,7 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import { useFollowSocket, type UseFollowSocketResult } from '../src'
-import { NodeWebSocket, nodeFetch, only } from './support'
+import { NodeWebSocket, nodeFetch, only } from '@followsocket/lab/testing'
 
 let lab: Lab
 beforeEach(async () => {

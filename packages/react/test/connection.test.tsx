@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import type { UrlSource } from 'followsocket'
 import { useFollowSocket, type UseFollowSocketOptions, type UseFollowSocketResult } from '../src'
-import { NodeWebSocket, nodeFetch, only, recorder, serverClosed } from './support'
+import { NodeWebSocket, nodeFetch, only, recorder, serverClosed } from '@followsocket/lab/testing'
 
 let lab: Lab
 beforeEach(async () => {

@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { startLab, type Lab } from '@followsocket/lab'
 import { FollowSocketError, isFollowSocketError, type ConnectionState } from 'followsocket'
 import { useFollowSocket, type RetryInfo, type UseFollowSocketOptions, type UseFollowSocketResult } from '../src'
-import { NodeWebSocket, nodeFetch, only, recorder } from './support'
+import { NodeWebSocket, nodeFetch, only, recorder } from '@followsocket/lab/testing'
 
 let lab: Lab
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { renderToString } from 'react-dom/server'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import type { WebSocketConstructor } from 'followsocket'
-import { browserGlobalsRead, NodeWebSocket, nodeFetch, quiet } from './support'
+import { browserGlobalsRead, NodeWebSocket, nodeFetch, quiet } from '@followsocket/lab/testing'
 
 let lab: Lab
 beforeEach(async () => {

@@ -6,7 +6,7 @@ import { createApp, defineComponent, effectScope, h, nextTick, onMounted, ref, s
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import { useFollowSocket, type UseFollowSocketOptions, type UseFollowSocketReturn } from '../src'
-import { NodeWebSocket, nodeFetch, only, recorder, serverClosed } from './support'
+import { NodeWebSocket, nodeFetch, only, recorder, serverClosed } from '@followsocket/lab/testing'
 
 let lab: Lab
 const apps: App[] = []

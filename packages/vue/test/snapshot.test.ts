@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { startLab, type Lab } from '@followsocket/lab'
 import { FollowSocketError, isFollowSocketError, type ConnectionState } from 'followsocket'
 import { useFollowSocket, type RetryInfo, type UseFollowSocketOptions, type UseFollowSocketReturn } from '../src'
-import { NodeWebSocket, nodeFetch, only, recorder } from './support'
+import { NodeWebSocket, nodeFetch, only, recorder } from '@followsocket/lab/testing'
 
 let lab: Lab
 const apps: App[] = []

@@ -1,14 +1,14 @@
+// Helpers for tests that run a binding (React, Vue) against the lab in jsdom.
 import WebSocket, { type WebSocket as ServerSocket } from 'ws'
-import type { WebSocketConstructor } from 'followsocket'
 
 /** Node's `ws` client: jsdom's own WebSocket never reaches the network. */
-export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor
+export const NodeWebSocket = WebSocket
 /** Node's fetch (jsdom has none of its own), passed explicitly so preflights use the real network. */
 export const nodeFetch: typeof fetch = globalThis.fetch
 
 /**
- * What a test component rendered, render by render, and a way to await a render: `until`
- * resolves with the first one (the latest one included) that passes `test`.
+ * What a test component committed, render by render, and a way to await a commit: `until`
+ * resolves with the first commit (the latest one included) that passes `test`.
  */
 export const recorder = <V>() => {
   const commits: V[] = []
