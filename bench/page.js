@@ -23,6 +23,22 @@ window.openOnce = function (way, moved, final) {
   })
 }
 
+/** Opens `client` at `url`, calling onOpen and onMessage(event-like with .data); returns { send, close }. */
+function openClient(client, url, onOpen, onMessage) {
+  if (client === 'followsocket') {
+    var c = FollowSocket.connect(url, { cache: false })
+    c.on('open', onOpen)
+    c.on('message', onMessage)
+    return c
+  }
+  var Ctor = client === 'raw' ? WebSocket : client === 'partysocket' ? peers.PartySocket : peers.ReconnectingWebSocket
+  var ws = new Ctor(url)
+  ws.binaryType = 'arraybuffer'
+  ws.onopen = onOpen
+  ws.onmessage = onMessage
+  return ws
+}
+
 /** Messages per second: `count` messages of `size` bytes sent at once, timed until every echo is back. */
 window.echoRate = function (client, url, count, size, binary) {
   return new Promise(function (done) {
@@ -43,17 +59,7 @@ window.echoRate = function (client, url, count, size, binary) {
         sock.close()
       }
     }
-    if (client === 'followsocket') {
-      sock = FollowSocket.connect(url, { cache: false })
-      sock.on('open', onOpen)
-      sock.on('message', onMessage)
-      return
-    }
-    var Ctor = client === 'raw' ? WebSocket : client === 'partysocket' ? peers.PartySocket : peers.ReconnectingWebSocket
-    sock = new Ctor(url)
-    sock.binaryType = 'arraybuffer'
-    sock.onopen = onOpen
-    sock.onmessage = onMessage
+    sock = openClient(client, url, onOpen, onMessage)
   })
 }
 
@@ -80,17 +86,7 @@ window.burstRate = function (client, url, count, size, binary) {
         sock.close()
       }
     }
-    if (client === 'followsocket') {
-      sock = FollowSocket.connect(url, { cache: false })
-      sock.on('open', onOpen)
-      sock.on('message', onMessage)
-      return
-    }
-    var Ctor = client === 'raw' ? WebSocket : client === 'partysocket' ? peers.PartySocket : peers.ReconnectingWebSocket
-    sock = new Ctor(url)
-    sock.binaryType = 'arraybuffer'
-    sock.onopen = onOpen
-    sock.onmessage = onMessage
+    sock = openClient(client, url, onOpen, onMessage)
   })
 }
 
