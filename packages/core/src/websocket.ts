@@ -101,7 +101,7 @@ export class FollowWebSocket extends EventTarget {
     // A socket in its handshake reports its own error + close 1006; during discovery there is
     // none yet, so this does the same, as closing a connecting WebSocket does.
     if (this.#socket) this.#state = 2
-    else this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed before it connected`, this.url))
+    else this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed early`, this.url))
   }
 
   /**
