@@ -18,13 +18,11 @@ export const bin = (name) => resolve(root, 'node_modules/.bin', name)
 
 export function install() {
   console.log(`› installing dependencies with ${packageManager}`)
-  // Not --frozen-lockfile: pnpm 12 then insists on recording packageManager in the lockfile,
-  // which it cannot do for a version the registry metadata lacks (it warns and continues).
-  // That same lookup of pnpm's own builds sometimes gets a 404 from the registry and fails the
-  // install: it passes on a second try, so try three times before giving up.
+  // The install is the one step that reads the registry, and the registry sometimes answers a
+  // lookup with a 404 that passes on a second try: try three times before giving up.
   for (let attempt = 1; ; attempt++) {
     try {
-      return pnpm('install', '--prefer-offline')
+      return pnpm('install', '--frozen-lockfile', '--prefer-offline')
     } catch (error) {
       if (attempt === 3) throw error
       console.log(`› install failed (attempt ${attempt} of 3), trying again`)
@@ -32,18 +30,27 @@ export function install() {
   }
 }
 
+/**
+ * Runs one workspace package's script with npm, which reads no registry to run a script. (Every
+ * pnpm command resolves pnpm's own platform builds on the registry first, and that lookup
+ * sometimes answers 404: after the install, nothing here may depend on the registry.)
+ */
+const runScript = (dir, script) => {
+  console.log(`› ${dir}: ${script}`)
+  run('npm', ['run', script, '--silent'], { cwd: resolve(root, dir) })
+}
+
 export function buildPackages() {
   console.log('› building packages')
-  // The core first, then everything that builds on it. (Not one topological `-r` run: the core's
-  // tests use @followsocket/server, which depends on the core, and pnpm refuses that cycle.)
-  pnpm('--filter', 'followsocket', 'run', 'build')
-  pnpm('-r', '--filter', './packages/*', '--filter', '!followsocket', 'run', 'build')
+  // The core first, then everything that builds on it. (Not one topological run: the core's
+  // tests use @followsocket/server, which depends on the core, so the graph has a cycle.)
+  for (const dir of ['packages/core', 'packages/server', 'packages/react', 'packages/vue']) runScript(dir, 'build')
 }
 
 /** The React and Vue example apps (Vite, into their dist/), which the demo serves and e2e/ drives. */
 export function buildExamples() {
   console.log('› building the example apps')
-  pnpm('--filter', './examples/*', 'run', 'build')
+  for (const dir of ['examples/react', 'examples/vue']) runScript(dir, 'build')
 }
 
 /** Makes sure Playwright has a Chromium; on Debian without one, installs the system package. */

@@ -7,6 +7,9 @@ import { resolve } from 'node:path'
 import { bin, buildExamples, buildPackages, ensureBrowser, install, root } from './setup.mjs'
 
 install()
+// The install is the one step that may touch the registry: past it, npm works offline, so a
+// step that would reach the registry fails here every time instead of failing now and then.
+process.env.npm_config_offline = 'true'
 buildPackages()
 buildExamples() // e2e/ drives the built React and Vue apps
 const browser = ensureBrowser()
