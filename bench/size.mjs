@@ -23,7 +23,7 @@ export const SIZE_CASES = [
 export async function measureSizes() {
   const rows = []
   for (const c of SIZE_CASES) {
-    const text = c.file ? readFileSync(c.file, 'utf8') : await bundle(c.code, {}, here)
+    const text = c.file ? readFileSync(c.file, 'utf8') : await bundle(c.code, { from: here })
     rows.push({ name: c.name, minified: text.length, gzip: gzipSize(text) })
   }
   return rows
