@@ -48,6 +48,8 @@ export interface EndpointOptions {
   protocols?: string[]
   /** Called with every message received (after echoing it, if echo is on). */
   onMessage?: (ws: WebSocket, data: Buffer, isBinary: boolean) => void
+  /** Called with every connection accepted (a misbehaving server closes it here, say). */
+  onConnection?: (ws: WebSocket) => void
 }
 
 export interface Lab {
@@ -231,6 +233,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       wss.on('connection', (ws) => {
         connections++
         for (const waiter of connectionWaiters.splice(0)) waiter(ws)
+        opts.onConnection?.(ws)
         ws.on('message', (data, isBinary) => {
           received.push(isBinary ? `<binary ${(data as Buffer).length}>` : data.toString())
           countWaiters = countWaiters.filter((w) => (received.length >= w.count ? (w.done(received.slice()), false) : true))

@@ -13,3 +13,8 @@ export const backoffDelay = (attempt: number, o: ReconnectOptions, random: numbe
   const delay = Math.max(o.minDelayMs, Math.min(o.maxDelayMs, o.minDelayMs * o.factor ** (attempt - 1)))
   return Math.round(o.jitter === 'full' ? delay * random : delay)
 }
+
+// Timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once; an option may ask
+// for longer (or Infinity), which in a connection's life means "not before then".
+/** A delay any timer accepts: `ms` (>= 0, Infinity included) capped at the longest one. */
+export const timerDelay = (ms: number): number => Math.min(ms, 2 ** 31 - 1)

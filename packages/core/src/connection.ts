@@ -1,13 +1,14 @@
-import { backoffDelay } from './backoff'
+import { backoffDelay, timerDelay } from './backoff'
 import { forget, remember } from './cache'
 import { locate } from './discovery'
 import { FollowSocketError, isFinal } from './errors'
 import { createEvents, type Events } from './events'
 import { settings } from './options'
+import { createPacing } from './pacing'
 import { movedTo } from './policy'
 import type { StandardResult } from './standard-schema'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, Hop, RedirectInfo, SendData, UrlSource } from './types'
-import { normaliseUrl } from './url'
+import { normaliseUrl, toHttp } from './url'
 
 export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   readonly state: ConnectionState
@@ -40,8 +41,10 @@ const noop = () => {}
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
   const WS = s.WebSocket ?? globalThis.WebSocket
+  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No WebSocket in this runtime: pass options.WebSocket (in Node 20, the `ws` package)')
   let requested = typeof url == 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
+  const pacing = createPacing()
 
   let state: ConnectionState = 'idle'
   let socket: WebSocket | undefined
@@ -58,9 +61,17 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   const queue: SendData[] = []
   let tail: Promise<unknown> = Promise.resolve()
 
-  const setState = (next: ConnectionState) => {
-    if (state !== next) emit('state', (state = next))
+  /**
+   * Emits an event and says whether the connection carries on as it was: false when a listener
+   * called close() or reconnect() (both start a new generation), and the caller must stop.
+   */
+  const say = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]): boolean => {
+    const g = generation
+    emit(type, payload)
+    return g === generation
   }
+
+  const setState = (next: ConnectionState): boolean => state === next || say('state', (state = next))
 
   const halt = () => {
     generation++
@@ -81,10 +92,23 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
 
   const redirect = (to: string, hops: Hop[], via: RedirectInfo['via']): RedirectInfo => ({ from: requested, to, hops, via })
 
-  /** Forgets a remembered location that stopped working and finds the endpoint again, now. */
+  /** Forgets a remembered location that stopped working and finds the endpoint again. */
   const rediscover = () => {
     forget(s, requested)
     start(s.discovery != 'off')
+  }
+
+  /** Runs `next` (a move, a rediscovery) now if pacing allows it, else after a back-off wait. */
+  const paced = (next: () => void, error?: FollowSocketError) => {
+    if (pacing.immediate()) next()
+    else if (error) fail(error, next)
+    else retry(undefined, next)
+  }
+
+  /** Opens the socket where a close frame moved the endpoint, remembering it for later connects. */
+  const follow = (move: RedirectInfo) => {
+    remember(s, requested, move.to, move.hops)
+    open(move, true)
   }
 
   /**
@@ -130,7 +154,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     // endpoint again, now. In 'auto' mode a failed direct handshake is what calls for a preflight.
     const failed = (error: FollowSocketError) => {
       socket = undefined
-      if (moved && moved.via != 'preflight') rediscover()
+      if (moved && moved.via != 'preflight') paced(rediscover, error)
       else if (s.discovery == 'auto' && !discovered && error.code == 'HANDSHAKE_FAILED') start(true, error)
       else fail(error)
     }
@@ -141,13 +165,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     connectTimer = setTimeout(() => {
       drop()
       failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
-    }, s.connectTimeoutMs)
+    }, timerDelay(s.connectTimeoutMs))
     ws.onopen = () => {
       clearTimeout(connectTimer)
       resolvedUrl = target
       openedAt = Date.now()
-      setState('open')
-      emit('open', { url: target })
+      // The queue goes out after the listeners ran, on the socket that is still current then:
+      // what they send() is queued behind it (see send), and a close() or reconnect() from them
+      // keeps it for the next socket.
+      if (!setState('open') || !say('open', { url: target })) return
       for (const data of queue.splice(0)) ws.send(data)
       if (s.heartbeat) startHeartbeat(ws, s.heartbeat)
     }
@@ -157,7 +183,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.addEventListener('message', (event) => {
       clearTimeout(pongTimer)
       pongTimer = undefined
-      receive(event.data)
+      // The heartbeat's reply is traffic, not a message: never parsed, never delivered.
+      if (!s.heartbeat || event.data !== s.heartbeat.reply) receive(event.data)
     })
     ws.onclose = (event) => {
       clearTimeout(connectTimer)
@@ -169,71 +196,81 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   const closed = (code: number, reason: string, wasClean: boolean) => {
     halt()
     socket = undefined
-    if (Date.now() - openedAt >= HEALTHY_MS) attempt = 0
+    if (Date.now() - openedAt >= HEALTHY_MS) {
+      attempt = 0
+      pacing.healthy()
+    }
     const was = resolvedUrl!
-    let move: RedirectInfo | undefined
+    // What the next attempt does instead of a plain reconnect: follow a move, or rediscover.
+    let next: (() => void) | undefined
     let refusal: FollowSocketError | undefined
-    let again = false
     if (!stopped && code === MOVED) {
       try {
-        const to = movedTo(reason, was, s)
-        if (to) move = redirect(to, [{ from: was, to }], 'close-frame')
-        else again = true
+        // A move back to a URL this chain already left is a loop (policy, so final).
+        const to = movedTo(reason, was, s, pacing.left)
+        pacing.left.push(toHttp(new URL(was)))
+        next = to ? () => follow(redirect(to, [{ from: was, to }], 'close-frame')) : rediscover
       } catch (error) {
         refusal = error as FollowSocketError
       }
     }
-    // A cached target going away for a restart or overload (1012/1013) may not come back there.
-    if (!stopped && was !== requested && (code === 1012 || code === 1013)) again = true
-    const willReconnect =
-      !stopped && !refusal && !!s.reconnect && (!!move || again || s.shouldReconnect({ code, reason, wasClean }))
-    emit('close', { code, reason, wasClean, willReconnect })
-    if (refusal) return fail(refusal)
-    if (!willReconnect) return setState('closed')
-    if (move) {
-      remember(s, requested, move.to, move.hops)
-      open(move, true)
-    } else if (again) rediscover()
-    else retry()
+    // A remembered target going away for a restart or overload (1012/1013) may not come back there.
+    else if (!stopped && was !== requested && (code === 1012 || code === 1013)) next = rediscover
+    const again = !stopped && !refusal && !!s.reconnect && s.shouldReconnect({ code, reason, wasClean })
+    const now = again && !!next && pacing.immediate()
+    const willReconnect = again && (now || canRetry())
+    if (!say('close', { code, reason, wasClean, willReconnect })) return
+    if (refusal) fail(refusal)
+    else if (!again) setState('closed')
+    else if (now) next!()
+    else retry(undefined, next)
   }
 
   // Everything that reaches here is a FollowSocketError: discovery and policy wrap what they throw.
-  const fail = (failure: FollowSocketError) => {
-    emit('error', failure)
+  // `next`: what the attempt after the back-off wait does (a plain connect by default).
+  const fail = (failure: FollowSocketError, next?: () => unknown) => {
+    if (!say('error', failure)) return
     if (isFinal(failure)) {
       halt()
       setState('closed')
-    } else retry(failure)
+    } else retry(failure, next)
   }
 
-  /** Schedules the next attempt after a back-off wait, or gives up. */
-  const retry = (error?: FollowSocketError) => {
+  const offline = () => globalThis.navigator?.onLine === false
+  // Offline attempts would all fail: they wait for the network instead of counting.
+  const canRetry = () => !!s.reconnect && (offline() || attempt < s.reconnect.maxRetries)
+
+  /** Schedules `next` (by default a plain connect) after a back-off wait, or gives up. */
+  const retry = (error?: FollowSocketError, next: () => unknown = start) => {
     if (!s.reconnect) return setState('closed')
-    const offline = globalThis.navigator?.onLine === false
-    // Offline attempts would all fail: wait for the network instead of spending them.
-    if (!offline && ++attempt > s.reconnect.maxRetries) {
-      emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
-      return setState('closed')
+    if (!canRetry()) {
+      halt()
+      // Closed before the error is told, so a listener's reconnect() starts afresh.
+      if (setState('closed')) emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
+      return
     }
-    const delayMs = offline ? Infinity : backoffDelay(attempt, s.reconnect)
-    setState('reconnecting')
-    emit('reconnecting', { attempt, delayMs, error })
-    wait(delayMs)
+    const delayMs = offline() ? Infinity : backoffDelay(++attempt, s.reconnect)
+    if (setState('reconnecting') && say('reconnecting', { attempt, delayMs, error })) wait(delayMs, next)
   }
 
   // A pending wait is cut short when the user comes back: network online, tab visible again,
   // page restored from the back/forward cache. Listeners exist only while a wait is pending.
-  const wait = (delayMs: number) => {
+  const wait = (delayMs: number, next: () => unknown) => {
     const g = generation
     const win = globalThis as Partial<Window & typeof globalThis>
     const doc = win.document
     const resume = (event?: Event & { persisted?: boolean }) => {
-      // pageshow counts only when restored from the back/forward cache (persisted).
-      if (event && !(event.type == 'online' || event.persisted || (event.type[0] == 'v' && doc?.visibilityState == 'visible'))) return
+      const back =
+        !event ||
+        event.type == 'online' ||
+        // pageshow counts only when the page is restored from the back/forward cache.
+        (event.type == 'pageshow' && event.persisted) ||
+        (event.type == 'visibilitychange' && doc?.visibilityState == 'visible')
+      if (!back) return
       cancelWait?.()
-      if (g === generation) start()
+      if (g === generation) next()
     }
-    const timer = delayMs < Infinity ? setTimeout(resume, delayMs) : undefined
+    const timer = delayMs < Infinity ? setTimeout(resume, timerDelay(delayMs)) : undefined
     const listen = (method: 'addEventListener' | 'removeEventListener') => {
       for (const type of ['online', 'pageshow']) win[method]?.(type, resume)
       doc?.[method]('visibilitychange', resume)
@@ -252,10 +289,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       ws.send(o.message)
       pongTimer ??= setTimeout(() => {
         drop()
-        emit('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${resolvedUrl} went silent`, resolvedUrl))
-        closed(1006, '', false)
-      }, o.timeoutMs)
-    }, o.intervalMs)
+        if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${resolvedUrl} went silent`, resolvedUrl))) closed(1006, '', false)
+      }, timerDelay(o.timeoutMs))
+    }, timerDelay(o.intervalMs))
   }
 
   /** Parses (parse: 'json') and validates (schema) one frame; throws on bad JSON. */
@@ -309,8 +345,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     send(data) {
       if (stopped || state == 'closed')
         throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
-      // readyState, not state: a socket already closing must not swallow the message.
-      if (socket?.readyState == 1) return socket.send(data)
+      // readyState, not state: a socket already closing must not swallow the message. While the
+      // queue holds messages (open listeners are running), this one goes behind them.
+      if (socket?.readyState == 1 && !queue.length) return socket.send(data)
       if (queue.length >= s.buffer.maxMessages)
         throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
       queue.push(data)

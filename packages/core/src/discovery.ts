@@ -1,3 +1,4 @@
+import { timerDelay } from './backoff'
 import { FollowSocketError } from './errors'
 import { cached, remember } from './cache'
 import { checkHop } from './policy'
@@ -23,7 +24,7 @@ export const preflight = async (url: string, s: DiscoverySettings): Promise<Reso
   const seen: string[] = []
   const hops: Hop[] = []
   const manual = seesHops()
-  const deadline = AbortSignal.timeout(s.preflight.timeoutMs)
+  const deadline = AbortSignal.timeout(timerDelay(s.preflight.timeoutMs))
   let at = start
   for (;;) {
     let response: Response

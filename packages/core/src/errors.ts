@@ -38,5 +38,8 @@ export class FollowSocketError extends Error {
 export const isFollowSocketError = (value: unknown): value is FollowSocketError =>
   (value as Error | null)?.name == 'FollowSocketError' && typeof (value as FollowSocketError).code == 'string'
 
-/** Policy refusals and bad arguments repeat on every attempt, so they end the connection instead of retrying. */
-export const isFinal = (error: FollowSocketError): boolean => /REDIRECT|OPTIONS/.test(error.code)
+// Policy refusals and bad options repeat on every attempt, so they end the connection instead
+// of retrying.
+const FINAL: ErrorCode[] = ['INVALID_OPTIONS', 'REDIRECT_LOOP', 'TOO_MANY_REDIRECTS', 'INSECURE_REDIRECT', 'REDIRECT_NOT_ALLOWED']
+
+export const isFinal = (error: FollowSocketError): boolean => FINAL.includes(error.code)

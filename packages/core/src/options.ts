@@ -33,9 +33,9 @@ export interface Settings extends DiscoverySettings {
 }
 
 /**
- * Every option with its default, which also says what a value must be: a number >= 0 (below
- * 2^31, where timers overflow, unless the default is Infinity), a boolean, a function, one of
- * a list (whose first entry is the default), or an object of nested options.
+ * Every option with its default, which also says what a value must be: a number >= 0 (Infinity
+ * included: timers cap what they are given, see timerDelay), a boolean, a function, one of a
+ * list (whose first entry is the default), or an object of nested options.
  */
 const TABLE: Record<string, any> = {
   discovery: ['auto', 'preflight', 'off'],
@@ -53,9 +53,9 @@ const TABLE: Record<string, any> = {
   binaryType: ['arraybuffer', 'blob'],
   parse: [false, 'json'],
 }
-// Both required once heartbeat is on (NaN: no default).
-const HEARTBEAT = { intervalMs: NaN, timeoutMs: NaN, message: 'ping' }
-/** What `false` means for an option that can be switched off. */
+// Both numbers are required once heartbeat is on (NaN: no default).
+const HEARTBEAT = { intervalMs: NaN, timeoutMs: NaN, message: 'ping', reply: 'pong' }
+/** What `false` means for an option that can be switched off (`true` means its defaults). */
 const OFF: Record<string, unknown> = { reconnect: false, buffer: { maxMessages: 0 } }
 
 const bad = (name: string, problem: string): never => {
@@ -63,43 +63,56 @@ const bad = (name: string, problem: string): never => {
 }
 const fn = (value: unknown, name: string) => (value === undefined || typeof value == 'function' ? value : bad(name, 'must be a function'))
 
+// A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 7230 §3.2.6).
+const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/
+
 /** Options whose values the table cannot describe. */
-const RULES: Record<string, (value: any, name: string, ...rest: any[]) => unknown> = {
-  allowedOrigins: (list, name, all = [list ?? '*'].flat()) =>
-    all.includes('*') ? undefined : all.map((entry: unknown) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins')),
+const RULES: Record<string, (value: any, name: string) => unknown> = {
+  allowedOrigins: (list, name) => {
+    const all = [list ?? '*'].flat()
+    if (all.includes('*')) return undefined
+    return all.map((entry: unknown) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins'))
+  },
   fetch: fn,
   WebSocket: fn,
-  // Checked by the WebSocket constructor itself, whose SyntaxError becomes INVALID_OPTIONS.
-  protocols: (p) => p,
-  schema: (schema, name) => (schema === undefined || typeof schema['~standard']?.validate == 'function' ? schema : bad(name, 'must be a schema')),
-  heartbeat: (h, name) => h && merge(HEARTBEAT, h, name + '.'),
+  // Checked here as new WebSocket() would, so a mistake throws at connect() instead of failing
+  // every attempt.
+  protocols: (protocols, name) => {
+    if (protocols === undefined) return undefined
+    const all: unknown[] = [protocols].flat()
+    const valid = all.every((p) => typeof p == 'string' && TOKEN.test(p)) && new Set(all).size == all.length
+    return valid ? protocols : bad(name, 'must be distinct subprotocol names (tokens)')
+  },
+  schema: (schema, name) => (schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod, valibot, …)')),
+  heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
 }
 
-/** Checks `input` against the table for `keys`, filling in defaults. */
-const merge = (table: Record<string, any>, input: any = {}, path = '', keys = Object.keys(table)): any => {
-  if (!input || typeof input != 'object') bad(path || 'options', 'must be an object')
+/** One value checked against its table entry `fallback` (see TABLE), or the default when unset. */
+const check = (key: string, fallback: any, value: any, name: string): unknown => {
+  if (key in OFF && typeof value == 'boolean') return value ? merge(fallback, {}, name) : OFF[key]
+  if (Array.isArray(fallback)) {
+    if (value === undefined) return fallback[0]
+    return fallback.includes(value) ? value : bad(name, `must be one of ${fallback.join(', ')}`)
+  }
+  if (typeof fallback == 'object') return merge(fallback, value, name)
+  // NaN marks a required number.
+  if (value === undefined && !Number.isNaN(fallback)) return fallback
+  if (typeof fallback == 'number') return typeof value == 'number' && value >= 0 ? value : bad(name, 'must be a number >= 0')
+  return typeof value == typeof fallback ? value : bad(name, `must be a ${typeof fallback}`)
+}
+
+const TOP = 'options'
+const nameOf = (path: string, key: string) => (path == TOP ? key : `${path}.${key}`)
+
+/** Checks `input` (named `path`) against `table` for `keys`, filling in defaults. */
+const merge = (table: Record<string, any>, input: any = {}, path = TOP, keys = Object.keys(table)): any => {
+  if (!input || typeof input != 'object') bad(path, 'must be an object')
+  // A typo (`reconect`) would otherwise be ignored silently.
+  for (const key in input) if (!keys.includes(key)) bad(nameOf(path, key), 'is unknown here')
   const out: any = {}
   for (const key of keys) {
-    const fallback = table[key]
-    const value = input[key]
-    const name = path + key
-    out[key] = RULES[key]
-      ? RULES[key](value, name)
-      : value === false && key in OFF
-        ? OFF[key]
-        : Array.isArray(fallback)
-          ? value === undefined
-            ? fallback[0]
-            : fallback.includes(value)
-              ? value
-              : bad(name, `must be one of ${fallback}`)
-          : typeof fallback == 'object'
-            ? merge(fallback, value, name + '.')
-            : value === undefined && fallback === fallback
-              ? fallback
-              : typeof value != typeof fallback || value !== value || value < 0 || (value >= 2 ** 31 && value !== fallback)
-                ? bad(name, `must be a ${typeof fallback == 'number' ? 'number >= 0' : typeof fallback}`)
-                : value
+    const name = nameOf(path, key)
+    out[key] = RULES[key] ? RULES[key](input[key], name) : check(key, table[key], input[key], name)
   }
   return out
 }
@@ -107,11 +120,7 @@ const merge = (table: Record<string, any>, input: any = {}, path = '', keys = Ob
 export const DISCOVERY_KEYS = ['discovery', 'maxRedirects', 'allowedOrigins', 'allowInsecure', 'preflight', 'cache', 'cacheTtlMs', 'connectTimeoutMs', 'fetch', 'WebSocket']
 
 /** Validates discovery options (resolve(), FollowWebSocket) and fills in defaults. */
-export const discoverySettings = (options: object = {}, keys = DISCOVERY_KEYS): DiscoverySettings => {
-  // Here (resolve(), FollowWebSocket) an option of connect() is a mistake worth naming.
-  for (const key in options) if (!keys.includes(key)) bad(key, 'is unknown here')
-  return merge(TABLE, options, '', keys)
-}
+export const discoverySettings = (options?: object, keys = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, TOP, keys)
 
 /** Validates connect() options and fills in defaults, throwing INVALID_OPTIONS naming the first bad field. */
-export const settings = (options?: object): Settings => merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])
+export const settings = (options?: object): Settings => merge(TABLE, options, TOP, [...Object.keys(TABLE), ...Object.keys(RULES)])

@@ -1,5 +1,6 @@
 import { FollowSocketError, type ErrorCode } from './errors'
 import type { DiscoverySettings } from './options'
+import type { Hop } from './types'
 import { isSecure, isWebUrl, parseUrl, toHttp, toWs } from './url'
 
 export type RedirectPolicy = Pick<DiscoverySettings, 'maxRedirects' | 'allowInsecure' | 'allowedOrigins'>
@@ -19,29 +20,38 @@ export const compileOrigin = (entry: string): RegExp | false =>
  * ends discovery: policy refusals are final because retrying would meet the same redirect.
  */
 export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy: RedirectPolicy): void => {
-  const http = isWebUrl(to) && toHttp(to)
-  const [code, advice] =
-    !http || to.username || to.password || (policy.allowedOrigins && !policy.allowedOrigins.some((re) => re.test(new URL(http).origin)))
-      ? ['REDIRECT_NOT_ALLOWED', 'see allowedOrigins']
-      : isSecure(from) && !isSecure(to) && !policy.allowInsecure
-        ? ['INSECURE_REDIRECT', 'set allowInsecure?']
-        : seen.includes(http) || toHttp(from) == http
-          ? ['REDIRECT_LOOP', 'it loops']
-          : hop > policy.maxRedirects
-            ? ['TOO_MANY_REDIRECTS', 'raise maxRedirects?']
-            : []
-  if (code) throw new FollowSocketError(code as ErrorCode, `Redirect to ${to.href} refused: ${advice}`, to.href)
+  const refuse = (code: ErrorCode, why: string): never => {
+    throw new FollowSocketError(code, `Redirect to ${to.href} refused: ${why}`, to.href)
+  }
+  if (!isWebUrl(to)) refuse('REDIRECT_NOT_ALLOWED', 'only http(s) and ws(s) targets are followed')
+  if (to.username || to.password) refuse('REDIRECT_NOT_ALLOWED', 'it carries user:password@')
+  const http = toHttp(to)
+  if (policy.allowedOrigins && !policy.allowedOrigins.some((origin) => origin.test(new URL(http).origin)))
+    refuse('REDIRECT_NOT_ALLOWED', 'its origin is not in allowedOrigins')
+  if (isSecure(from) && !isSecure(to) && !policy.allowInsecure) refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to permit it')
+  if (seen.includes(http) || toHttp(from) == http) refuse('REDIRECT_LOOP', 'it leads back to a URL already visited')
+  if (hop > policy.maxRedirects) refuse('TOO_MANY_REDIRECTS', `more than maxRedirects (${policy.maxRedirects}) hops`)
+}
+
+/** Checks a whole chain of hops (a remembered one) against the policy, as discovery checked each. */
+export const checkChain = (hops: Hop[], policy: RedirectPolicy): void => {
+  const seen: string[] = []
+  hops.forEach(({ from, to }, index) => {
+    checkHop(new URL(from), new URL(to), seen, index + 1, policy)
+    seen.push(toHttp(new URL(from)))
+  })
 }
 
 /**
  * Where a close with code 4308 moves a connection at `from`: the reason as a ws: URL, checked
  * against the policy (whose refusal it throws), or undefined when the reason is no absolute URL
  * (the client then rediscovers). Any absolute URL counts, so `javascript:` is refused, not ignored.
+ * `left`: the URLs (http form) earlier moves of this chain left, which a move may not return to.
  */
-export const movedTo = (reason: string, from: string, policy: RedirectPolicy): string | undefined => {
+export const movedTo = (reason: string, from: string, policy: RedirectPolicy, left: string[] = []): string | undefined => {
   const to = parseUrl(reason, 'x:/')
   if (to && to.protocol != 'x:') {
-    checkHop(new URL(from), to, [], 1, policy)
+    checkHop(new URL(from), to, left, 1, policy)
     return toWs(to)
   }
 }

@@ -64,6 +64,8 @@ export interface HeartbeatOptions {
   timeoutMs: number
   /** Sent every intervalMs; default 'ping'. */
   message?: string
+  /** The server's answer: counts as traffic and is never delivered as a message; default 'pong'. */
+  reply?: string
 }
 
 /**

@@ -1,0 +1,135 @@
+// Pacing (SPEC §3): whatever a server does, no path reopens without limit. Each case is a real
+// misbehaving `ws` server in the lab, and every handshake and preflight is counted at the
+// server. Following a move or rediscovering is immediate once since the connection was last
+// healthy; every further one waits (a tiny back-off here), counts as an attempt and says so.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { startLab, type Lab } from '@followsocket/lab'
+import { connect, type Connection, type ConnectOptions, type FollowSocketError } from '../src'
+import { next, NodeWebSocket, record } from './helpers'
+
+let lab: Lab
+const open: Connection<any>[] = []
+
+beforeEach(async () => {
+  lab = await startLab()
+})
+afterEach(async () => {
+  vi.useRealTimers()
+  for (const c of open.splice(0)) c.close()
+  await lab.close()
+})
+
+const retries3 = { minDelayMs: 10, maxDelayMs: 50, maxRetries: 3 }
+
+const live = (path: string, options: ConnectOptions = {}) => {
+  const c = connect(lab.ws(path), { WebSocket: NodeWebSocket, cache: false, reconnect: retries3, ...options })
+  open.push(c)
+  return c
+}
+
+/** Resolves with the first error whose code is `code`. */
+const failure = (c: Connection<any>, code: FollowSocketError['code']) => next(c, 'error', (error) => error.code === code)
+
+describe('a move to a target that fails', () => {
+  it('follows the first move at once, then backs off: 3 handshakes at the old endpoint with maxRetries 3, not hundreds a second', async () => {
+    // Every connection at /old is told to move to /gone, which answers every upgrade 404.
+    lab.endpoint('/old', { onConnection: (ws) => ws.close(4308, lab.ws('/gone')) })
+    const c = live('/old')
+    const events = record(c)
+    await failure(c, 'RETRIES_EXHAUSTED')
+
+    // /old, /gone at once; back-off, /old, back-off, /gone; back-off, /old; no attempt left.
+    expect(lab.count('/old', 'upgrade')).toBe(3)
+    expect(lab.count('/gone', 'upgrade')).toBe(2)
+    // The rediscoveries after the first: one preflight of /old each.
+    expect(lab.count('/old', 'get')).toBe(2)
+    expect(events.of('reconnecting').map((r) => r.attempt)).toEqual([1, 2, 3])
+    // Each failed move is reported, with what failed.
+    expect(events.of('error').map((e) => e.code)).toEqual(['HANDSHAKE_FAILED', 'HANDSHAKE_FAILED', 'RETRIES_EXHAUSTED'])
+    // Only the first move went at once: the later ones went through the back-off.
+    expect(events.of('redirect').map((r) => r.via)).toEqual(['close-frame', 'close-frame'])
+    expect(events.of('close').map((close) => close.willReconnect)).toEqual([true, true, false])
+    expect(c.state).toBe('closed')
+  })
+})
+
+describe('a remembered target that keeps restarting (1012) or is overloaded (1013)', () => {
+  for (const code of [1012, 1013]) {
+    it(`rediscovers at once after the first ${code}, then backs off: 5 handshakes in all with maxRetries 3`, async () => {
+      lab.redirect('/v1', lab.ws('/v2'))
+      lab.endpoint('/v2', { onConnection: (ws) => ws.close(code, 'restart') })
+      const c = live('/v1')
+      const events = record(c)
+      await failure(c, 'RETRIES_EXHAUSTED')
+
+      // 1 after the first discovery, 1 immediate rediscovery, then 3 paced attempts.
+      expect(lab.count('/v2', 'upgrade')).toBe(5)
+      // Every rediscovery preflights the URL asked for: the direct handshake's, then 4 more.
+      expect(lab.count('/v1', 'get')).toBe(5)
+      expect(lab.count('/v1', 'upgrade')).toBe(1)
+      expect(events.of('reconnecting').map((r) => r.attempt)).toEqual([1, 2, 3])
+      expect(events.of('close').at(-1)!.willReconnect).toBe(false)
+    })
+  }
+
+  it('paces the same way without a redirect: 1 + 3 handshakes', async () => {
+    const endpoint = lab.endpoint('/live', { onConnection: (ws) => ws.close(1012, 'restart') })
+    const c = live('/live')
+    await failure(c, 'RETRIES_EXHAUSTED')
+    expect(endpoint.connections).toBe(4)
+  })
+})
+
+describe('two endpoints that move clients to each other', () => {
+  it('ends in REDIRECT_LOOP after one handshake at each', async () => {
+    const a = lab.endpoint('/a', { onConnection: (ws) => ws.close(4308, lab.ws('/b')) })
+    const b = lab.endpoint('/b', { onConnection: (ws) => ws.close(4308, lab.ws('/a')) })
+    const c = live('/a', { reconnect: { minDelayMs: 10, maxDelayMs: 50 } })
+    const events = record(c)
+    const loop = await failure(c, 'REDIRECT_LOOP')
+
+    expect(loop.message).toContain(lab.ws('/a'))
+    expect([a.connections, b.connections]).toEqual([1, 1])
+    expect(c.state).toBe('closed')
+    expect(events.of('close').map((close) => close.willReconnect)).toEqual([true, false])
+  })
+
+  it('a move back after the connection was healthy is not a loop', async () => {
+    // /a moves clients to /b; /b, once they were healthy there (open 5 s: only Date jumps),
+    // moves them back to /a, which now keeps them.
+    let moves = 0
+    lab.endpoint('/a', { onConnection: (ws) => moves++ === 0 && ws.close(4308, lab.ws('/b')) })
+    const b = lab.endpoint('/b')
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const c = live('/a')
+    await next(c, 'open', ({ url }) => url === lab.ws('/b'))
+    vi.setSystemTime(Date.now() + 5_000)
+    const back = next(c, 'open')
+    ;[...b.clients][0]!.close(4308, lab.ws('/a'))
+    expect(await back).toEqual({ url: lab.ws('/a') })
+  })
+})
+
+describe('shouldReconnect is asked about every close, moves included', () => {
+  it('a 4308 move is not followed when shouldReconnect says no', async () => {
+    const moved = lab.endpoint('/new')
+    lab.endpoint('/old', { onConnection: (ws) => ws.close(4308, lab.ws('/new')) })
+    const asked: number[] = []
+    const c = live('/old', { shouldReconnect: ({ code }) => (asked.push(code), false) })
+    const closed = next(c, 'state', (state) => state === 'closed')
+    expect(await next(c, 'close')).toMatchObject({ code: 4308, willReconnect: false })
+    await closed
+    expect(asked).toEqual([4308])
+    expect(moved.connections).toBe(0)
+  })
+
+  it('a 1012 from a remembered target is not rediscovered when shouldReconnect says no', async () => {
+    lab.redirect('/v1', lab.ws('/v2'))
+    lab.endpoint('/v2', { onConnection: (ws) => ws.close(1012) })
+    const c = live('/v1', { shouldReconnect: () => false })
+    const closed = next(c, 'state', (state) => state === 'closed')
+    expect(await next(c, 'close')).toMatchObject({ code: 1012, willReconnect: false })
+    await closed
+    expect(lab.count('/v1', 'get')).toBe(1)
+  })
+})
