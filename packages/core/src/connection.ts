@@ -119,16 +119,17 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   const start = async (discover?: boolean, failure?: FollowSocketError) => {
     halt()
     const g = generation
+    discover ||= s.discovery == 'preflight'
+    const callUrl = typeof url == 'function' && !failure
+    // Synchronously, so that reconnect() never leaves the state reading 'closed'.
+    if (!setState(callUrl || discover ? 'resolving' : 'connecting')) return
     try {
-      if (typeof url == 'function' && !failure) {
-        setState('resolving')
+      if (callUrl) {
         // A url() that throws or rejects is reported as INVALID_URL, quoting its error.
         const next = await Promise.resolve().then(url).catch((error) => error)
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
-      discover ||= s.discovery == 'preflight'
-      if (discover) setState('resolving')
       const found = await locate(requested, s, discover, failure)
       if (g === generation) open(found && redirect(found.url, found.hops, found.via), discover)
     } catch (error) {

@@ -66,6 +66,12 @@ const fn = (value: unknown, name: string) => (value === undefined || typeof valu
 // A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 7230 §3.2.6).
 const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/
 
+/** What new WebSocket() accepts as protocols: one token, or a list of distinct ones. */
+export const validProtocols = (protocols: unknown): boolean => {
+  const all: unknown[] = [protocols].flat()
+  return all.every((p) => typeof p == 'string' && TOKEN.test(p)) && new Set(all).size == all.length
+}
+
 /** Options whose values the table cannot describe. */
 const RULES: Record<string, (value: any, name: string) => unknown> = {
   allowedOrigins: (list, name) => {
@@ -77,12 +83,7 @@ const RULES: Record<string, (value: any, name: string) => unknown> = {
   WebSocket: fn,
   // Checked here as new WebSocket() would, so a mistake throws at connect() instead of failing
   // every attempt.
-  protocols: (protocols, name) => {
-    if (protocols === undefined) return undefined
-    const all: unknown[] = [protocols].flat()
-    const valid = all.every((p) => typeof p == 'string' && TOKEN.test(p)) && new Set(all).size == all.length
-    return valid ? protocols : bad(name, 'must be distinct subprotocol names (tokens)')
-  },
+  protocols: (protocols, name) => (protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol names (tokens)')),
   schema: (schema, name) => (schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod, valibot, …)')),
   heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
 }

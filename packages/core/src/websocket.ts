@@ -1,7 +1,8 @@
+import { timerDelay } from './backoff'
 import { forget, remember } from './cache'
 import { locate } from './discovery'
 import { FollowSocketError } from './errors'
-import { discoverySettings, type DiscoverySettings } from './options'
+import { discoverySettings, validProtocols, type DiscoverySettings } from './options'
 import { movedTo } from './policy'
 import type { DiscoveryOptions, WebSocketConstructor, WebSocketLike } from './types'
 import { normaliseUrl } from './url'
@@ -32,13 +33,19 @@ export class FollowWebSocket extends EventTarget {
   readonly CLOSING = 2
   readonly CLOSED = 3
 
-  /** Settings shared by every instance of this class (see with()); defaults when unset. */
+  /** The options of this class (see with()), and the settings made of them; defaults when unset. */
+  protected static options: FollowWebSocketOptions = {}
   protected static settings?: DiscoverySettings
 
-  /** A subclass whose instances use these discovery options; anything else is INVALID_OPTIONS. */
+  /**
+   * A subclass whose instances use these discovery options, on top of this class's own (so
+   * `.with(a).with(b)` has both); anything else is INVALID_OPTIONS.
+   */
   static with(options: FollowWebSocketOptions): typeof FollowWebSocket {
-    const settings = discoverySettings(options)
+    const merged = { ...this.options, ...options }
+    const settings = discoverySettings(merged)
     const bound = class extends this {
+      protected static override options = merged
       protected static override settings = settings
     }
     // Libraries log the constructor's name (phoenix names its transport by it).
@@ -62,6 +69,7 @@ export class FollowWebSocket extends EventTarget {
   constructor(url: string | URL, protocols?: string | string[]) {
     super()
     this.url = normaliseUrl(url)
+    if (protocols !== undefined && !validProtocols(protocols)) throw new DOMException(`Invalid subprotocols ${protocols}`, 'SyntaxError')
     const s = (this.constructor as typeof FollowWebSocket).settings ?? discoverySettings()
     // The onX attributes act as listeners registered first, as on a WebSocket.
     for (const type of EVENTS) this.addEventListener(type, (event) => (this as any)[`on${type}`]?.call(this, event))
@@ -98,10 +106,10 @@ export class FollowWebSocket extends EventTarget {
     if (this.#state > 1) return
     this.#socket?.close(code, reason)
     this.#stopped = true
+    this.#state = 2
     // A socket in its handshake reports its own error + close 1006; during discovery there is
-    // none yet, so this does the same, as closing a connecting WebSocket does.
-    if (this.#socket) this.#state = 2
-    else this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed early`, this.url))
+    // none yet, so this does the same in a later task, as closing a connecting WebSocket does.
+    if (!this.#socket) setTimeout(() => this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed early`, this.url)))
   }
 
   /**
@@ -129,15 +137,18 @@ export class FollowWebSocket extends EventTarget {
       // A remembered location that fails is stale; in 'auto' mode a failed direct handshake (not
       // a timeout: a silent server would keep the preflight waiting too) calls for a preflight.
       // Either way, find the endpoint from the URL given.
-      if (moved && !discovered) forget(s, this.url)
-      if (!discovered && s.discovery != 'off' && (moved || error.code != 'CONNECT_TIMEOUT')) this.#start(s, protocols, true, error)
+      const stale = moved && !discovered
+      if (stale) forget(s, this.url)
+      // After a stale location, the URL given is tried again when no redirect is found: its own
+      // failure is not known yet.
+      if (!discovered && s.discovery != 'off' && (moved || error.code != 'CONNECT_TIMEOUT')) this.#start(s, protocols, true, stale ? undefined : error)
       else this.#fail(error)
     }
     const timer = setTimeout(() => {
       ws.onclose = null
       ws.close()
       failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
-    }, s.connectTimeoutMs)
+    }, timerDelay(s.connectTimeoutMs))
     // Before open, a failure is handled (and reported) by discovery; after, errors pass through.
     ws.onerror = () => this.#state && this.dispatchEvent(new Event('error'))
     ws.onopen = () => {

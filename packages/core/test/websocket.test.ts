@@ -176,8 +176,11 @@ describe('FollowWebSocket: redirects', () => {
     await expect.poll(() => lab.count('/moved', 'get')).toBe(1)
     expect(lab.count('/moved', 'upgrade')).toBe(1)
     try {
+      // As a WebSocket closed while connecting: CLOSING now, error and close in a later task.
       socket.close()
-      expect(socket.readyState).toBe(3)
+      expect(socket.readyState).toBe(2)
+      expect(seen).toEqual([])
+      await event(socket, 'close')
       expect(seen).toEqual(['error:3', 'close:3'])
     } finally {
       answer()
@@ -239,5 +242,63 @@ describe('FollowWebSocket: the cache', () => {
     expect(again.resolvedUrl).toBe(lab.ws(now))
     expect(lab.count(gone, 'upgrade')).toBe(1)
     expect(lab.count(start, 'get')).toBe(1)
+  })
+})
+
+describe('FollowWebSocket: exactly as a WebSocket behaves (issue 18)', () => {
+  it('close() during discovery goes CLOSING at once and fires error, then close 1006, later', async () => {
+    let answer = () => {}
+    lab.route('/held', (_req, res) => {
+      answer = () => res.writeHead(426).end()
+    })
+    const socket = open(lab.ws('/held'), undefined, FollowWebSocket.with({ WebSocket: NodeWebSocket, discovery: 'preflight' }))
+    const seen = trace(socket)
+    await expect.poll(() => lab.count('/held', 'get')).toBe(1)
+    socket.close()
+    expect(socket.readyState).toBe(socket.CLOSING)
+    expect(seen).toEqual([])
+    const close = await event<CloseEvent>(socket, 'close')
+    expect(close.code).toBe(1006)
+    expect(seen).toEqual(['onerror:3', 'error:3', 'onclose:3', 'close:3'])
+    answer()
+  })
+
+  it.each([[['chat', 'chat']], ['not a token'], [['ok', '']]])('throws a SyntaxError DOMException for the subprotocols %j, as new WebSocket() does', (protocols) => {
+    const error = (() => {
+      try {
+        open(lab.ws('/any'), protocols as string[])
+      } catch (error) {
+        return error as DOMException
+      }
+    })()
+    expect(error).toBeInstanceOf(DOMException)
+    expect(error!.name).toBe('SyntaxError')
+    expect(lab.requests).toEqual([])
+  })
+
+  it('with().with() keeps the options of both', async () => {
+    lab.redirect('/chain/1', lab.ws('/chain/2'))
+    lab.endpoint('/chain/2')
+    // The first with() gives the WebSocket, the second a policy: both must apply.
+    const Class = FollowWebSocket.with({ WebSocket: NodeWebSocket }).with({ allowedOrigins: ['http://example.com'] })
+    const socket = open(lab.ws('/chain/1'), undefined, Class)
+    const failed = event<Event & { error: FollowSocketError }>(socket, 'error')
+    expect((await failed).error.code).toBe('REDIRECT_NOT_ALLOWED')
+  })
+
+  it('opens the URL it was given when the remembered location is stale and the URL works again', async () => {
+    const start = fresh('back')
+    const gone = fresh('gone')
+    const first = lab.endpoint(start)
+    const socket = open(lab.ws(start))
+    await event(socket, 'open')
+    const closing = event(socket, 'close')
+    serverSide(first.clients).close(4308, lab.ws(gone))
+    await closing
+    // Nothing at the remembered location; the URL given has an endpoint again (it never left).
+    const again = open(lab.ws(start))
+    await event(again, 'open')
+    expect(again.resolvedUrl).toBe(lab.ws(start))
+    expect(lab.count(gone, 'upgrade')).toBe(1)
   })
 })
