@@ -26,7 +26,14 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       // One output per format, so that a CommonJS chunk ends in .cjs: in this "type": "module"
       // package Node loads any .js file as ESM, and 'shared-….cjs.js' requiring another chunk fails.
-      rolldownOptions: iife ? {} : { output: (['es', 'cjs'] as const).map((format) => ({ format, chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}` })) },
+      // mitt is a dependency: the ES and CJS builds import it (the user's bundler dedupes it), the
+      // IIFE carries it.
+      rolldownOptions: iife
+        ? {}
+        : {
+            external: ['mitt'],
+            output: (['es', 'cjs'] as const).map((format) => ({ format, chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}` })),
+          },
       lib: {
         entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts' }) as Record<string, string>,
         name: 'FollowSocket',

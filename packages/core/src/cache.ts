@@ -10,22 +10,28 @@ interface Entry {
   expires: number
 }
 
-// Shared by every connection in the page, so a second connect() to a moved endpoint goes
-// straight to where the first one found it.
-const memory = new Map<string, Entry>()
-const PREFIX = 'followsocket:'
+type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
-/**
- * Runs `use` on localStorage for mode 'local'. It can be missing (Node), throw on access
- * (privacy modes) or be full: the cache is an optimisation, so any of those means "no entry".
- */
-const local = <R>(mode: CacheMode, use: (storage: Storage) => R): R | undefined => {
-  try {
-    if (mode == 'local') return use(localStorage)
-  } catch {}
+// Shared by every connection in the page, so a second connect() to a moved endpoint goes
+// straight to where the first one found it. It holds entries as localStorage does (JSON), so
+// both modes are one code path.
+const entries = new Map<string, string>()
+const memory: Store = {
+  getItem: (key) => entries.get(key) ?? null,
+  setItem: (key, value) => entries.set(key, value),
+  removeItem: (key) => entries.delete(key),
 }
 
-const keyOf = (url: string) => PREFIX + url
+/**
+ * Runs `use` on the store of this mode, keyed for `url`. localStorage can be missing (Node),
+ * throw on access (privacy modes) or be full: the cache is an optimisation, so any of those
+ * means "no entry".
+ */
+const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key: string) => R): R | undefined => {
+  try {
+    if (s.cache) return use(s.cache == 'local' ? localStorage : memory, 'followsocket:' + url)
+  } catch {}
+}
 
 /**
  * The fresh resolution remembered for `url` (ws: form), if any. Connections with different
@@ -34,8 +40,7 @@ const keyOf = (url: string) => PREFIX + url
  * meets the refusal there).
  */
 export const cached = (s: DiscoverySettings, url: string): Resolution | undefined => {
-  const key = keyOf(url)
-  const entry: Entry | undefined = s.cache == 'memory' ? memory.get(key) : local(s.cache, (store) => JSON.parse(store.getItem(key)!))
+  const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store.getItem(key)!))
   if (!entry) return
   if (entry.expires <= Date.now()) {
     forget(s, url)
@@ -43,21 +48,15 @@ export const cached = (s: DiscoverySettings, url: string): Resolution | undefine
   }
   try {
     checkChain(entry.hops, s)
-  } catch {
-    return
-  }
-  return { url: entry.url, redirected: true, hops: entry.hops, via: 'cache' }
+    return { url: entry.url, redirected: true, hops: entry.hops, via: 'cache' }
+  } catch {}
 }
 
 export const remember = (s: DiscoverySettings, from: string, url: string, hops: Hop[]): void => {
-  const key = keyOf(from)
   const entry: Entry = { url, hops, expires: Date.now() + s.cacheTtlMs }
-  if (s.cache == 'memory') memory.set(key, entry)
-  local(s.cache, (store) => store.setItem(key, JSON.stringify(entry)))
+  withStore(s, from, (store, key) => store.setItem(key, JSON.stringify(entry)))
 }
 
 export const forget = (s: DiscoverySettings, url: string): void => {
-  const key = keyOf(url)
-  memory.delete(key)
-  local(s.cache, (store) => store.removeItem(key))
+  withStore(s, url, (store, key) => store.removeItem(key))
 }

@@ -41,7 +41,7 @@ const noop = () => {}
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
   const WS = s.WebSocket ?? globalThis.WebSocket
-  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No WebSocket in this runtime: pass options.WebSocket (in Node 20, the `ws` package)')
+  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No global WebSocket: pass options.WebSocket (in Node 20, from `ws`)')
   let requested = typeof url == 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
   const pacing = createPacing()
@@ -147,9 +147,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       // Typed as the DOM WebSocket for `socket`; `ws` in Node has what is used here.
       ws = new WS(target, s.protocols) as WebSocket
     } catch (cause) {
-      // The URL was checked already: the protocols were refused (SyntaxError), or there is no
-      // WebSocket (Node 20 has no global one). Both would fail every retry the same way.
-      return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}: check options WebSocket, protocols`, target, cause))
+      // The URL and the protocols were checked already: what is left (a SecurityError, a
+      // WebSocket option that is no constructor) would fail every retry the same way.
+      return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}`, target, cause))
     }
     // A failure before `open`. A remembered target that fails is stale: forget it and find the
     // endpoint again, now. In 'auto' mode a failed direct handshake is what calls for a preflight.

@@ -1,3 +1,5 @@
+import mitt from 'mitt'
+
 type EventMap = Record<string, unknown>
 
 export interface Events<E extends EventMap> {
@@ -6,25 +8,25 @@ export interface Events<E extends EventMap> {
 }
 
 /**
- * A typed event bus in mitt's shape (one map of event types to payloads), with an emit that
- * isolates handlers: a listener that throws must not stop the others nor the connection, and
- * must not vanish, so it is reported the way the runtime reports uncaught errors.
+ * The connection's event bus: mitt holds the handlers (one typed map of event types to payloads).
+ * Events are dispatched here, over mitt's handler map, rather than by mitt's emit, which stops
+ * at the first handler that throws: a listener that throws must stop neither the others nor the
+ * connection, and must not vanish, so it is reported the way the runtime reports uncaught errors.
  */
 export const createEvents = <E extends EventMap>() => {
-  const all: { [K in keyof E]?: ((payload: E[K]) => void)[] } = {}
+  const bus = mitt<E>()
   const events: Events<E> = {
     on(type, handler) {
-      ;(all[type] ??= []).push(handler)
-      return () => events.off(type, handler)
+      bus.on(type, handler)
+      return () => bus.off(type, handler)
     },
-    off(type, handler) {
-      all[type] = all[type]?.filter((h) => h !== handler)
-    },
+    off: bus.off,
   }
   const emit = <K extends keyof E>(type: K, payload: E[K]) => {
-    for (const handler of all[type] ?? []) {
+    // A copy: a handler may call off() (or on()) while the event is dispatched.
+    for (const handler of bus.all.get(type)?.slice() ?? []) {
       try {
-        handler(payload)
+        ;(handler as (payload: E[K]) => void)(payload)
       } catch (error) {
         ;(globalThis.reportError ?? console.error)(error)
       }

@@ -83,8 +83,8 @@ const RULES: Record<string, (value: any, name: string) => unknown> = {
   WebSocket: fn,
   // Checked here as new WebSocket() would, so a mistake throws at connect() instead of failing
   // every attempt.
-  protocols: (protocols, name) => (protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol names (tokens)')),
-  schema: (schema, name) => (schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod, valibot, …)')),
+  protocols: (protocols, name) => (protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol tokens')),
+  schema: (schema, name) => (schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod…)')),
   heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
 }
 
@@ -102,26 +102,24 @@ const check = (key: string, fallback: any, value: any, name: string): unknown =>
   return typeof value == typeof fallback ? value : bad(name, `must be a ${typeof fallback}`)
 }
 
-const TOP = 'options'
-const nameOf = (path: string, key: string) => (path == TOP ? key : `${path}.${key}`)
-
-/** Checks `input` (named `path`) against `table` for `keys`, filling in defaults. */
-const merge = (table: Record<string, any>, input: any = {}, path = TOP, keys = Object.keys(table)): any => {
-  if (!input || typeof input != 'object') bad(path, 'must be an object')
+/**
+ * Checks `input` against `table` for `keys`, filling in defaults. `name` is the option that
+ * holds `input` ('' at the top), and names the field in every message.
+ */
+const merge = (table: Record<string, any>, input: any = {}, name = '', keys = Object.keys(table)): any => {
+  if (!input || typeof input != 'object') bad(name || 'options', 'must be an object')
+  const prefix = name && name + '.'
   // A typo (`reconect`) would otherwise be ignored silently.
-  for (const key in input) if (!keys.includes(key)) bad(nameOf(path, key), 'is unknown here')
+  for (const key in input) if (!keys.includes(key)) bad(prefix + key, 'is unknown here')
   const out: any = {}
-  for (const key of keys) {
-    const name = nameOf(path, key)
-    out[key] = RULES[key] ? RULES[key](input[key], name) : check(key, table[key], input[key], name)
-  }
+  for (const key of keys) out[key] = RULES[key] ? RULES[key](input[key], prefix + key) : check(key, table[key], input[key], prefix + key)
   return out
 }
 
 export const DISCOVERY_KEYS = ['discovery', 'maxRedirects', 'allowedOrigins', 'allowInsecure', 'preflight', 'cache', 'cacheTtlMs', 'connectTimeoutMs', 'fetch', 'WebSocket']
 
 /** Validates discovery options (resolve(), FollowWebSocket) and fills in defaults. */
-export const discoverySettings = (options?: object, keys = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, TOP, keys)
+export const discoverySettings = (options?: object, keys = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, '', keys)
 
 /** Validates connect() options and fills in defaults, throwing INVALID_OPTIONS naming the first bad field. */
-export const settings = (options?: object): Settings => merge(TABLE, options, TOP, [...Object.keys(TABLE), ...Object.keys(RULES)])
+export const settings = (options?: object): Settings => merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])
