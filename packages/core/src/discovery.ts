@@ -44,6 +44,7 @@ export const preflight = async (url: string, s: DiscoverySettings): Promise<Reso
     response.body?.cancel().catch(() => {})
     const location = response.headers.get('location')
     if (manual && REDIRECT.includes(response.status) && location !== null) {
+      // A Location that is no URL at all becomes x:, which the policy refuses like any non-web target.
       const to = parseUrl(location, at) ?? new URL('x:')
       checkHop(at, to, seen, hops.length + 1, s)
       hops.push({ from: toWs(at), to: toWs(to), status: response.status })

@@ -49,6 +49,7 @@ export const checkChain = (hops: Hop[], policy: RedirectPolicy): void => {
  * `left`: the URLs (http form) earlier moves of this chain left, which a move may not return to.
  */
 export const movedTo = (reason: string, from: string, policy: RedirectPolicy, left: string[] = []): string | undefined => {
+  // Resolved against a base of a made-up scheme (x:), which only an absolute URL replaces.
   const to = parseUrl(reason, 'x:/')
   if (to && to.protocol != 'x:') {
     checkHop(new URL(from), to, left, 1, policy)
