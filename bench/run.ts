@@ -4,14 +4,13 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { measureSizes } from './size.mjs'
+import { measureSizes, sizeTable } from './size.mjs'
 import { openLatency, receiveCost, throughput, type ThroughputResult } from './browser'
 import { storm } from './storm'
 import { chart } from './chart'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
 const ms = (x: number) => `${x.toFixed(1)} ms`
 const lines: string[] = []
 const out = (line = '') => {
@@ -23,10 +22,9 @@ out('# followsocket benchmarks')
 out()
 out(`${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model.trim()} · all servers on 127.0.0.1${quick ? ' · quick run' : ''}`)
 
-out('\n## Size (one bundler: rolldown; minified; comments stripped; gzip -9)\n')
+out('\n## Size (each import bundled with every dependency by esbuild and by rolldown; minified; comments stripped; gzip -9)\n')
 const sizes = await measureSizes()
-out('| import | minified | min+gzip | × followsocket connect |\n|---|---:|---:|---:|')
-for (const r of sizes) out(`| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} | ${(r.gzip / sizes[0]!.gzip).toFixed(2)} |`)
+out(sizeTable(sizes))
 
 out('\n## Open latency in Chromium (median and p90 over interleaved opens)\n')
 const latency = await openLatency(quick ? 30 : 150)
