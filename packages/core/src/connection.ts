@@ -140,8 +140,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   /** Opens the socket at `moved.to` (else the requested URL); `discovered`: a preflight already ran. */
   const open = (moved: RedirectInfo | undefined, discovered: boolean) => {
     const target = moved?.to ?? requested
-    setState('connecting')
-    if (moved) emit('redirect', moved)
+    if (!setState('connecting') || (moved && !say('redirect', moved))) return
     let ws: WebSocket
     try {
       // Typed as the DOM WebSocket for `socket`; `ws` in Node has what is used here.
@@ -152,7 +151,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}`, target, cause))
     }
     // A failure before `open`. A remembered target that fails is stale: forget it and find the
-    // endpoint again, now. In 'auto' mode a failed direct handshake is what calls for a preflight.
+    // endpoint again (paced). In 'auto' mode a failed direct handshake is what calls for a preflight.
     const failed = (error: FollowSocketError) => {
       socket = undefined
       if (moved && moved.via != 'preflight') paced(rediscover, error)

@@ -35,7 +35,7 @@ const settledAt = async (endpoint: Endpoint, count: number) => {
 }
 
 /** Runs `act` the first time `type` fires, only then. */
-const once = <K extends 'open' | 'close' | 'reconnecting' | 'error'>(c: Connection<any>, type: K, act: () => void) => {
+const once = <K extends 'open' | 'close' | 'reconnecting' | 'error' | 'redirect'>(c: Connection<any>, type: K, act: () => void) => {
   const off = c.on(type, () => {
     off()
     act()
@@ -114,6 +114,19 @@ describe('an open listener', () => {
     c.send('b')
     once(c, 'open', () => c.send('c'))
     expect(await endpoint.receivedCount(3)).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('a redirect listener', () => {
+  it('close(): no socket is opened at the target', async () => {
+    lab.redirect('/v1', lab.ws('/v2'))
+    const target = lab.endpoint('/v2')
+    const c = live('/v1', { discovery: 'preflight' })
+    once(c, 'redirect', () => c.close())
+    await next(c, 'state', (state) => state === 'closed')
+    await quiet(PAST_BACKOFF)
+    expect(lab.count('/v2', 'upgrade')).toBe(0)
+    expect(target.connections).toBe(0)
   })
 })
 
