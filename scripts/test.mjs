@@ -26,10 +26,12 @@ const step = (name, command, args, env = {}) => {
   return status ?? 1
 }
 
-// Size budgets (SPEC §6), one check per import; then each package as npm users meet it.
+// Size budgets (SPEC §6), one check per import; then each package as npm users meet it; then
+// every relative link of every README.
 for (const [title, script] of [
   ['size budgets', 'scripts/size.mjs'],
   ['packages (npm pack, publint, arethetypeswrong)', 'scripts/packages.mjs'],
+  ['README links', 'scripts/links.mjs'],
 ]) {
   const out = spawnSync(process.execPath, [script], { cwd: root, encoding: 'utf8' })
   process.stdout.write(`\n› ${title}\n${out.stdout}${out.stderr}`)
