@@ -19,6 +19,13 @@ export interface Redirects {
   upgrade(req: IncomingMessage, socket: Duplex, head?: Buffer): boolean
   /** `request` as Express/Connect middleware: calls `next()` when no rule matches. */
   middleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void
+  /**
+   * Puts this configuration's CORS headers (`origins`, `credentials`, `Vary: Origin`) on `res`,
+   * for the endpoint's own answer to its GET: a preflight ends there, and a page on another
+   * origin that may not read that answer fails discovery (DISCOVERY_BLOCKED) although every
+   * redirect before it admitted the page.
+   */
+  cors(req: IncomingMessage, res: ServerResponse): void
 }
 
 /**
@@ -69,6 +76,9 @@ export function createRedirects(options: RedirectOptions): Redirects {
       const located = match(req, () => socket.destroy())
       if (located) answerUpgrade(socket, s.status, located.upgrade)
       return located !== undefined
+    },
+    cors(req, res) {
+      for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, s, res.getHeader('vary')))) res.setHeader(name, value)
     },
     middleware(req, res, next) {
       if (!redirectable(req)) return next()

@@ -70,3 +70,34 @@ describe('credentials', () => {
     expect(headers['access-control-allow-credentials']).toBeUndefined()
   })
 })
+
+describe("cors(req, res): the same headers on the endpoint's own answer", () => {
+  const endpointWith = async (options: Omit<RedirectOptions, 'rules'>, vary?: string) => {
+    const redirects = createRedirects({ rules: { '/v1/live': TARGET }, ...options })
+    const server = await startServer()
+    servers.push(server)
+    server.app = (req, res) => {
+      if (vary) res.setHeader('vary', vary)
+      redirects.cors(req, res)
+      res.writeHead(426, { upgrade: 'websocket' }).end()
+      return true
+    }
+    return server
+  }
+
+  it('admits a listed origin, with credentials when asked, and Vary: Origin', async () => {
+    const server = await endpointWith({ origins: [APP], credentials: true })
+    const answer = await get(server.http('/v2/live'), { origin: APP })
+    expect(answer.status).toBe(426)
+    expect(answer.headers['access-control-allow-origin']).toBe(APP)
+    expect(answer.headers['access-control-allow-credentials']).toBe('true')
+    expect(answer.headers.vary).toBe('Origin')
+  })
+
+  it('adds Origin to a Vary the app set, and admits no origin that is not listed', async () => {
+    const server = await endpointWith({ origins: [APP] }, 'Accept-Encoding')
+    const answer = await get(server.http('/v2/live'), { origin: 'https://evil.example.net' })
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined()
+    expect(answer.headers.vary).toBe('Accept-Encoding, Origin')
+  })
+})
