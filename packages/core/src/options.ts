@@ -3,7 +3,7 @@ import type { CacheMode } from './cache'
 import { FollowSocketError } from './errors'
 import { compileOrigin } from './policy'
 import type { StandardSchemaV1 } from './standard-schema'
-import type { CloseInfo, HeartbeatOptions, PreflightOptions, WebSocketConstructor } from './types'
+import type { BinaryType, CloseInfo, HeartbeatOptions, PreflightOptions, WebSocketConstructor } from './types'
 
 /** Discovery options after defaults and validation: what discovery, cache and policy read. */
 export interface DiscoverySettings {

@@ -54,6 +54,11 @@ export type ConnectionEvents<T = unknown> = {
   error: FollowSocketError
 }
 
+// The DOM's names for these, declared here so that a project without the "dom" lib (Node only)
+// type-checks the package's declarations too.
+export type BinaryType = 'arraybuffer' | 'blob'
+export type RequestCredentials = 'omit' | 'same-origin' | 'include'
+
 export interface PreflightOptions {
   credentials: RequestCredentials
   timeoutMs: number

@@ -4,7 +4,7 @@ import { locate } from './discovery'
 import { FollowSocketError } from './errors'
 import { discoverySettings, validProtocols, type DiscoverySettings } from './options'
 import { movedTo } from './policy'
-import type { DiscoveryOptions, WebSocketConstructor, WebSocketLike } from './types'
+import type { BinaryType, DiscoveryOptions, WebSocketConstructor, WebSocketLike } from './types'
 import { normaliseUrl } from './url'
 
 type Handler = ((this: WebSocket, event: any) => unknown) | null
