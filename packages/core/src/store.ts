@@ -71,6 +71,9 @@ const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting',
 const IDLE: Snapshot<any> = { state: 'idle', lastMessage: undefined, error: undefined, resolvedUrl: undefined, retry: undefined }
 const HANDLER = /^on[A-Z]/
 
+/** A binding's options without its event callbacks: what connect() takes. */
+const withoutHandlers = (options: Record<string, any> = {}) => Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key)))
+
 /**
  * When a binding must replace its connection: a new URL or a changed option. A function (a
  * callback, a URL function, a WebSocket constructor) or a schema counts by presence, not by
@@ -93,9 +96,7 @@ const latest = <T>(input: () => StoreInput<T>): [UrlSource, ConnectOptions<T>] =
   const { url, options = {} } = input() as { url: UrlSource; options?: Record<string, any> }
   const now = (key: string) => (input().options as Record<string, any> | undefined)?.[key] ?? options[key]
   const bound: Record<string, any> = {}
-  for (const key in options) {
-    const value = options[key]
-    if (HANDLER.test(key)) continue
+  for (const [key, value] of Object.entries(withoutHandlers(options))) {
     bound[key] = value?.['~standard']
       ? { '~standard': { ...value['~standard'], validate: (data: unknown) => now(key)['~standard'].validate(data) } }
       : // `new` needs the WebSocket constructor itself: a new one applies to the next connection.
@@ -182,7 +183,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
       if (connection) return connection.send(data)
       const { url, options } = input()
       if (stopped || url == null) throw new FollowSocketError('CLOSED', 'No connection to send on: the URL is null or invalid, or the component unmounted')
-      if (pending.length >= settings(options).buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
+      if (pending.length >= settings(withoutHandlers(options)).buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
       pending.push(data)
     },
     reconnect: () => connection?.reconnect(),

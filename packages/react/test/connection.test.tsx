@@ -185,4 +185,20 @@ describe('send', () => {
     render(<Parent />)
     expect(await endpoint.receivedCount(1)).toEqual(['hello from the child'])
   })
+
+  it('delivers it too when the hook has event callbacks (they are not connect() options)', async () => {
+    const endpoint = lab.endpoint('/live')
+    const messages: unknown[] = []
+    function Child({ send }: { send: (data: string) => void }) {
+      useEffect(() => send('hello from the child'), [send])
+      return null
+    }
+    function Parent() {
+      const { send } = useFollowSocket(lab.ws('/live'), { WebSocket: NodeWebSocket, cache: false, onMessage: ({ data }) => messages.push(data) })
+      return <Child send={send} />
+    }
+    render(<Parent />)
+    expect(await endpoint.receivedCount(1)).toEqual(['hello from the child'])
+    await expect.poll(() => messages).toEqual(['hello from the child'])
+  })
 })
