@@ -5,6 +5,8 @@ export interface ReconnectOptions {
   /** 'full': uniform in [0, delay] (AWS "full jitter"), so a fleet does not reconnect in step. */
   jitter: 'full' | 'none'
   maxRetries: number
+  /** A connection open this long was healthy: its next failure counts attempts (and pacing) afresh. */
+  minUptimeMs: number
 }
 
 /** Delay before reconnect attempt `attempt` (1-based); `random` in [0, 1) is a parameter so tests can pin it. */

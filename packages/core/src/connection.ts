@@ -28,8 +28,6 @@ export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
 
 // RFC 6455 §7.4.2 private-use code: "this endpoint moved; the close reason is the new URL".
 const MOVED = 4308
-// A connection that stayed up this long was healthy: its next failure starts back-off afresh.
-const HEALTHY_MS = 5000
 
 type Timer = ReturnType<typeof setTimeout>
 const noop = () => {}
@@ -196,7 +194,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   const closed = (code: number, reason: string, wasClean: boolean) => {
     halt()
     socket = undefined
-    if (Date.now() - openedAt >= HEALTHY_MS) {
+    // A connection that stayed up long enough was healthy: its next failure starts afresh.
+    if (s.reconnect && Date.now() - openedAt >= s.reconnect.minUptimeMs) {
       attempt = 0
       pacing.healthy()
     }

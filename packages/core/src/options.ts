@@ -45,7 +45,7 @@ const TABLE: Record<string, any> = {
   cache: ['memory', 'local', false],
   cacheTtlMs: 3_600_000,
   connectTimeoutMs: 10_000,
-  reconnect: { minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: ['full', 'none'], maxRetries: Infinity },
+  reconnect: { minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: ['full', 'none'], maxRetries: Infinity, minUptimeMs: 5000 },
   // Closes that would repeat if retried: protocol error, unsupported data, invalid payload,
   // policy violation, message too big, missing extension (RFC 6455 §7.4.1).
   shouldReconnect: (close: CloseInfo) => ![1002, 1003, 1007, 1008, 1009, 1010].includes(close.code),

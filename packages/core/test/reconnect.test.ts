@@ -228,6 +228,25 @@ describe('the attempt counter', () => {
     await reopened
     expect(waits('reconnecting').map((r) => r.attempt)).toEqual([1, 2])
   })
+
+  it('takes its threshold from reconnect.minUptimeMs (reconnecting-websocket’s minUptime)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const endpoint = lab.endpoint('/live')
+    const c = live('/live', { reconnect: { ...small, minUptimeMs: 60_000 } })
+    const waits = record(c).of
+    await afterOneReconnect(endpoint, c)
+
+    // 5 s is not healthy under a one-minute threshold; one minute is.
+    vi.setSystemTime(Date.now() + 5_000)
+    let reopened = next(c, 'open')
+    await serverCloses(endpoint, c, 1001)
+    await reopened
+    vi.setSystemTime(Date.now() + 60_000)
+    reopened = next(c, 'open')
+    await serverCloses(endpoint, c, 1001)
+    await reopened
+    expect(waits('reconnecting').map((r) => r.attempt)).toEqual([1, 2, 1])
+  })
 })
 
 describe('close()', () => {
