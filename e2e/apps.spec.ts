@@ -73,9 +73,11 @@ for (const name of APPS) {
       const app = await open(name)
       await expect(app.state).toHaveText('open')
 
+      // Paused before the backend goes down, so no back-off wait can end by itself: the backend is
+      // down for one real second, and a wait the page clock let run out could meet it back up.
+      await page.clock.pauseAt(Date.now() + 1000)
       await control('down?seconds=1')
       await expect(app.retryNow).toBeVisible()
-      await page.clock.pauseAt(Date.now() + 1000)
       await expect.poll(() => demo.live.state().downUntil, { timeout: 10_000 }).toBeNull()
       await expect(app.state).toHaveText('reconnecting')
       await expect(app.retryNow).toBeVisible()
@@ -93,9 +95,20 @@ for (const name of APPS) {
       const app = await open(name)
       await expect(app.state).toHaveText('open')
 
-      await context.setOffline(true)
-      // Chromium keeps an established socket through emulated offline: the backend drops it.
+      // Chromium's emulated offline holds every frame that reaches an open socket until it is back
+      // online, and the close behind it: with the demo's tick (one a second) arriving meanwhile, the
+      // page would not hear of the restart while offline. So the page is told first that it is
+      // offline (navigator.onLine, the 'offline' event), the backend drops the socket, and once the
+      // page waits for the network, the network goes down for real.
+      await app.page.evaluate(() => {
+        Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false })
+        dispatchEvent(new Event('offline'))
+      })
       await control('restart')
+      await expect(app.banner).toContainText('You are offline — we will reconnect when you are back.')
+      await context.setOffline(true)
+      // navigator.onLine is Chromium's own again (false now), so coming back online is real too.
+      await app.page.evaluate(() => delete (navigator as { onLine?: boolean }).onLine)
       await expect(app.banner).toContainText('You are offline — we will reconnect when you are back.')
       await expect(app.retryNow).toBeHidden()
 
