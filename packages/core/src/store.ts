@@ -1,34 +1,14 @@
 import { connect, type Connection } from './connection'
 import { FollowSocketError, isFollowSocketError } from './errors'
+import { acquire, IDLE, type Live, type Snapshot } from './live'
 import { settings } from './options'
-import type { ConnectionEvents, ConnectOptions, ReconnectingInfo, SendData, UrlSource } from './types'
+import type { ConnectionEvents, ConnectOptions, SendData, UrlSource } from './types'
 
 // `followsocket/store`: what every framework binding needs, kept here so that @followsocket/react
 // and @followsocket/vue only subscribe and render (TanStack Query keeps its rules in query-core
 // the same way). Not part of the main entry: `connect` alone stays within its size budget.
 
-/** A pending reconnect wait: enough for a countdown and a "Retry now" button. */
-export type RetryInfo = Pick<ReconnectingInfo, 'attempt' | 'delayMs'> & {
-  /** When the wait ends: Date.now() + delayMs as it began (Infinity while offline). */
-  at: number
-}
-
-/** What a UI shows of one connection, derived from its events. Replaced, never mutated, on every change. */
-export interface Snapshot<T = unknown> {
-  readonly state: ConnectionEvents<T>['state']
-  /** The `data` of the latest `message`: parsed and validated with `parse`/`schema`. */
-  readonly lastMessage: ConnectionEvents<T>['message']['data'] | undefined
-  /**
-   * The latest connection error since the connection last opened. INVALID_MESSAGE is about one
-   * frame, not the connection, so it is left to onError: a banner that shows `error` as the
-   * reason for a drop must not blame a skipped message.
-   */
-  readonly error: ConnectionEvents<T>['error'] | undefined
-  /** Where the live (or last) socket points. */
-  readonly resolvedUrl: ConnectionEvents<T>['open']['url'] | undefined
-  /** Set while a reconnect wait is pending, else undefined. */
-  readonly retry: RetryInfo | undefined
-}
+export type { RetryInfo, Snapshot } from './live'
 
 export type SnapshotField = keyof Snapshot
 
@@ -37,8 +17,18 @@ export type EventHandlers<T = unknown> = {
   [K in keyof ConnectionEvents<T> as `on${Capitalize<K>}`]?: (payload: ConnectionEvents<T>[K]) => void
 }
 
-/** A binding's options: connect()'s, plus a callback per event (every message reaches onMessage, even when renders are batched). */
-export type StoreOptions<T = unknown> = ConnectOptions<T> & EventHandlers<T>
+/**
+ * A binding's options: connect()'s, plus a callback per event (every message reaches onMessage,
+ * even when renders are batched), plus `share`.
+ */
+export type StoreOptions<T = unknown> = ConnectOptions<T> &
+  EventHandlers<T> & {
+    /**
+     * true: every store in the page with the same URL and options (the restart key) uses one
+     * connection, opened by the first and closed when the last stops (SPEC §10).
+     */
+    share?: boolean
+  }
 
 /** What to connect to; `url` null or undefined: nothing. */
 export interface StoreInput<T = unknown> {
@@ -68,11 +58,10 @@ export interface ConnectionStore<T = unknown> {
 }
 
 const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
-const IDLE: Snapshot<any> = { state: 'idle', lastMessage: undefined, error: undefined, resolvedUrl: undefined, retry: undefined }
 const HANDLER = /^on[A-Z]/
 
-/** A binding's options without its event callbacks: what connect() takes. */
-const withoutHandlers = (options: Record<string, any> = {}) => Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key)))
+/** A binding's options without its event callbacks and `share`: what connect() takes. */
+const connectOptions = (options: Record<string, any> = {}) => Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key != 'share'))
 
 /**
  * When a binding must replace its connection: a new URL or a changed option. A function (a
@@ -96,7 +85,7 @@ const latest = <T>(input: () => StoreInput<T>): [UrlSource, ConnectOptions<T>] =
   const { url, options = {} } = input() as { url: UrlSource; options?: Record<string, any> }
   const now = (key: string) => (input().options as Record<string, any> | undefined)?.[key] ?? options[key]
   const bound: Record<string, any> = {}
-  for (const [key, value] of Object.entries(withoutHandlers(options))) {
+  for (const [key, value] of Object.entries(connectOptions(options))) {
     bound[key] = value?.['~standard']
       ? { '~standard': { ...value['~standard'], validate: (data: unknown) => now(key)['~standard'].validate(data) } }
       : // `new` needs the WebSocket constructor itself: a new one applies to the next connection.
@@ -119,7 +108,7 @@ const latest = <T>(input: () => StoreInput<T>): [UrlSource, ConnectOptions<T>] =
  */
 export function createStore<T = unknown>(input: () => StoreInput<T>): ConnectionStore<T> {
   let snapshot: Snapshot<T> = IDLE
-  let connection: Connection<T> | undefined
+  let live: Live<T> | undefined
   let stopped = false
   // send() before the first connection exists (a child's mount effect runs before its parent's).
   const pending: SendData[] = []
@@ -133,36 +122,32 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
   }
 
   const start = () => {
-    let c: Connection<T>
+    const { url, options } = input()
+    let held: Live<T>
     try {
-      c = connect(...latest(input))
+      held = acquire(options?.share ? restartKey(url, options) : undefined, () => connect(...latest(input)))
     } catch (error) {
       if (!isFollowSocketError(error)) throw error
       stopped = true
       update({ ...IDLE, state: 'closed', error })
       return () => update(IDLE)
     }
-    connection = c
+    live = held
     stopped = false
-    update({ ...IDLE, state: c.state })
+    const c = held.connection
+    update(held.snapshot)
+    // What was sent before there was a connection goes first, queued until open.
+    for (const data of pending.splice(0)) c.send(data)
     const offs = [
-      c.on('state', (state) => update(state == 'reconnecting' ? { state } : { state, retry: undefined })),
-      c.on('open', ({ url }) => {
-        update({ resolvedUrl: url, error: undefined })
-        // Ahead of what the connection queued itself, which it flushes after this event.
-        for (const data of pending.splice(0)) c.send(data)
-      }),
-      c.on('message', ({ data }) => update({ lastMessage: data })),
-      c.on('reconnecting', ({ attempt, delayMs }) => update({ retry: { attempt, delayMs, at: Date.now() + delayMs } })),
-      c.on('error', (error) => error.code != 'INVALID_MESSAGE' && update({ error })),
+      held.watch(update),
       ...EVENTS.map((type) =>
         c.on(type, (payload: any) => (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload)),
       ),
     ]
     return () => {
       for (const off of offs) off()
-      c.close()
-      if (connection === c) connection = undefined
+      held.release()
+      if (live === held) live = undefined
       stopped = true
       update(IDLE)
     }
@@ -177,17 +162,17 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     },
     start,
     get connection() {
-      return connection
+      return live?.connection
     },
     send(data) {
-      if (connection) return connection.send(data)
+      if (live) return live.connection.send(data)
       const { url, options } = input()
       if (stopped || url == null) throw new FollowSocketError('CLOSED', 'No connection to send on: the URL is null or invalid, or the component unmounted')
-      if (pending.length >= settings(withoutHandlers(options)).buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
+      if (pending.length >= settings(connectOptions(options)).buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
       pending.push(data)
     },
-    reconnect: () => connection?.reconnect(),
-    close: (code, reason) => connection?.close(code, reason),
+    reconnect: () => live?.connection.reconnect(),
+    close: (code, reason) => live?.connection.close(code, reason),
   }
 }
 
