@@ -22,6 +22,7 @@ for (const name of APPS) {
       await expect(app.where).toHaveText(demo.live.v2)
       await expect(app.banner).toContainText(`The live feed moved to ${place(demo.live.v2)}. You are connected there.`)
       await expect(app.state).toHaveText('open')
+      // One socket for the page: the React and Vue apps' badge and chat share one connection.
       await expect.poll(() => demo.live.state().clients).toEqual({ v1: 0, v2: 1 })
     })
 
@@ -35,6 +36,8 @@ for (const name of APPS) {
       await expect(app.where).toHaveText(demo.live.v2)
       await expect(app.banner).toContainText(`The live feed moved to ${place(demo.live.v2)}.`)
       await expect(app.state).toHaveText('open')
+      // One socket for the page: the React and Vue apps' badge and chat share one connection.
+      await expect.poll(() => demo.live.state().clients).toEqual({ v1: 0, v2: 1 })
     })
 
     test('counts down while the backend is down; a message typed meanwhile is queued, then delivered once', async ({ demo, control, open }, testInfo) => {

@@ -7,6 +7,9 @@ import { chat, liveUrl } from '../../shared/message.js'
 import { FeedMessage } from './feed'
 
 const url = liveUrl(location)
+// The badge and the chat below are separate components on one connection: with share: true,
+// every useFollowSocket in the page with this URL and these options uses the same socket.
+const FEED = { parse: 'json', schema: FeedMessage, share: true } as const
 
 interface Item {
   key: number
@@ -30,8 +33,7 @@ export function App() {
   const add = (item: Omit<Item, 'key'>) => setFeed((feed) => [{ key: ++keys, ...item }, ...feed])
 
   const { state, error, retry, resolvedUrl, send, reconnect } = useFollowSocket(url, {
-    parse: 'json',
-    schema: FeedMessage,
+    ...FEED,
     // Every message, however renders are batched: ticks, others' chat, and ours coming back.
     onMessage: ({ data }) => {
       if (data.type === 'tick') return setTick(data.n)
@@ -79,9 +81,7 @@ export function App() {
         <h1>
           Live chat <small>React · useFollowSocket</small>
         </h1>
-        <span className="pill" data-state={state} data-testid="state">
-          {state}
-        </span>
+        <Badge />
       </header>
 
       <div className="banner" data-tone={b.tone} data-testid="banner" role="status" aria-live="polite">
@@ -117,6 +117,16 @@ export function App() {
         </ol>
       </div>
     </main>
+  )
+}
+
+/** The connection badge: a component of its own on the chat's connection, reading only `state`. */
+function Badge() {
+  const { state } = useFollowSocket(url, FEED)
+  return (
+    <span className="pill" data-state={state} data-testid="state">
+      {state}
+    </span>
   )
 }
 
