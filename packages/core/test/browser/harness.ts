@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rolldown } from 'rolldown'
 import type { Page } from '@playwright/test'
-import { expect } from './fixtures'
+import { expect, test } from './fixtures'
 
 /** The page side: mounts components by id and reports what each rendered. */
 export interface Harness {
@@ -55,3 +55,71 @@ export const loadHarness = (app: Page) => app.addScriptTag({ url: new URL('/harn
 /** Waits until component `id` rendered `state` (and, given, `lastMessage`). */
 export const rendered = (app: Page, id: string, state: string, lastMessage?: string) =>
   expect.poll(() => app.evaluate((id) => window.harness.seen(id), id)).toMatchObject(lastMessage === undefined ? { state } : { state, lastMessage })
+
+/**
+ * Shared connections (SPEC §10) in Chromium, the same scenarios for every binding: its harness
+ * at `entry` (bundled with `define`) mounts components with share: true, and sockets are counted
+ * at the server. A harness's `strict` mount option asks for React's Strict Mode; Vue has none and ignores it.
+ */
+export const sharedConnectionSpecs = (binding: string, entry: URL, define: Record<string, string> = {}) =>
+  test.describe(`share: true in Chromium (${binding})`, () => {
+    test.beforeEach(async ({ lab }) => {
+      lab.serve('/harness/', await harnessBundle(entry, define))
+    })
+
+    test('five sharers open one socket; it stays until the last unmounts; close() from one closes it for all', async ({ app, lab }) => {
+      const endpoint = lab.endpoint('/live')
+      await loadHarness(app)
+      const ids = ['a', 'b', 'c', 'd', 'e']
+      await app.evaluate(({ ids, url }) => ids.forEach((id) => window.harness.mount(id, url)), { ids, url: lab.ws('/live') })
+      for (const id of ids) await rendered(app, id, 'open')
+      expect(endpoint.connections).toBe(1)
+
+      await app.evaluate(() => window.harness.send('c', 'hello'))
+      for (const id of ids) await rendered(app, id, 'open', 'hello')
+      await app.evaluate(() => ['a', 'b', 'c', 'd'].forEach((id) => window.harness.unmount(id)))
+      await app.evaluate(() => window.harness.send('e', 'still here'))
+      await rendered(app, 'e', 'open', 'still here')
+      expect(endpoint.clients.size).toBe(1)
+
+      await app.evaluate(() => window.harness.unmount('e'))
+      await expect.poll(() => endpoint.clients.size).toBe(0)
+
+      await app.evaluate(({ url }) => ['f', 'g'].forEach((id) => window.harness.mount(id, url)), { url: lab.ws('/live') })
+      await rendered(app, 'g', 'open')
+      await app.evaluate(() => window.harness.close('f'))
+      await rendered(app, 'g', 'closed')
+      expect(endpoint.connections).toBe(2)
+    })
+
+    test('sharers open one socket, under React Strict Mode too; one without share keeps its own', async ({ app, lab }) => {
+      const endpoint = lab.endpoint('/live')
+      await loadHarness(app)
+      await app.evaluate(({ url }) => {
+        window.harness.mount('a', url, { strict: true })
+        window.harness.mount('b', url, { strict: true })
+        window.harness.mount('own', url, { share: false })
+      }, { url: lab.ws('/live') })
+      for (const id of ['a', 'b', 'own']) await rendered(app, id, 'open')
+      // A round trip on the shared socket: a second one from the double mount would have arrived.
+      await app.evaluate(() => window.harness.send('a', 'ping'))
+      await rendered(app, 'b', 'open', 'ping')
+      expect(endpoint.connections).toBe(2)
+      expect(lab.count('/live', 'upgrade')).toBe(2)
+    })
+
+    test('sends from three sharers while the server is down go out once each, in call order', async ({ app, lab }) => {
+      const endpoint = lab.endpoint('/live', { echo: false })
+      await loadHarness(app)
+      await app.evaluate(({ url }) => ['a', 'b', 'c'].forEach((id) => window.harness.mount(id, url)), { url: lab.ws('/live') })
+      for (const id of ['a', 'b', 'c']) await rendered(app, id, 'open')
+      await lab.down()
+      // Down: reconnecting and connecting by turns, never open.
+      await expect.poll(() => app.evaluate(() => window.harness.seen('a').state)).not.toBe('open')
+      const order = ['a1', 'b1', 'c1', 'a2', 'c2', 'b2']
+      await app.evaluate((order) => order.forEach((m) => window.harness.send(m[0]!, m)), order)
+      await lab.resume()
+      expect(await endpoint.receivedCount(order.length)).toEqual(order)
+      expect(endpoint.connections).toBe(2)
+    })
+  })
