@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { readFile } from 'node:fs/promises'
+import { createServer as createNetServer } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -280,3 +281,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
   return lab
 }
+
+/** A port of 127.0.0.1 nothing listens on right now, for a server the test starts elsewhere (nginx, a child process). */
+export const freePort = () =>
+  new Promise<number>((done) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => done(port))
+    })
+  })

@@ -2,9 +2,9 @@
 // 127.0.0.1 with the caller's http { } and server { } lines, in a temporary prefix of its own.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './index'
 
 /** The nginx binary, if this machine has one (.ci/run installs it on Debian). */
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx'].find(existsSync)
@@ -14,15 +14,6 @@ export interface Nginx {
   /** Stops nginx (gracefully) and removes its prefix. */
   stop(): Promise<void>
 }
-
-/** A port nothing listens on right now. */
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => done(port))
-    })
-  })
 
 const attempt = async (http: string, server: string): Promise<Nginx> => {
   if (!NGINX) throw new Error('nginx is not installed: .ci/run installs it with apt-get on Debian')

@@ -3,19 +3,11 @@
 // the build, as it does for an npm user) in a child Node process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '@followsocket/lab'
 import { fileURLToPath } from 'node:url'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 export const QUICK_START = /```js\n([\s\S]*?)```/.exec(readme)![1]!
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => done(port))
-    })
-  })
 
 export interface QuickStart {
   readonly port: number
