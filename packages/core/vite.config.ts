@@ -35,7 +35,7 @@ export default defineConfig(({ mode }) => {
             output: (['es', 'cjs'] as const).map((format) => ({ format, chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}` })),
           },
       lib: {
-        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts' }) as Record<string, string>,
+        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts', tabs: 'src/tabs.ts' }) as Record<string, string>,
         name: 'FollowSocket',
         formats: iife ? ['iife'] : undefined, // else ES + CJS, from the outputs above
         fileName: (format, name) => `${name}.${format === 'es' ? 'js' : format === 'cjs' ? 'cjs' : 'iife.js'}`,

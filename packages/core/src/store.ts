@@ -2,6 +2,7 @@ import { connect, type Connection } from './connection'
 import { FollowSocketError, isFollowSocketError } from './errors'
 import { acquire, IDLE, type Live, type Snapshot } from './live'
 import { settings } from './options'
+import { HANDLER, restartKey } from './restart-key'
 import type { ConnectionEvents, ConnectOptions, SendData, UrlSource } from './types'
 
 // `followsocket/store`: what every framework binding needs, kept here so that @followsocket/react
@@ -9,6 +10,7 @@ import type { ConnectionEvents, ConnectOptions, SendData, UrlSource } from './ty
 // the same way). Not part of the main entry: `connect` alone stays within its size budget.
 
 export type { RetryInfo, Snapshot } from './live'
+export { restartKey }
 
 export type SnapshotField = keyof Snapshot
 
@@ -58,23 +60,9 @@ export interface ConnectionStore<T = unknown> {
 }
 
 const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
-const HANDLER = /^on[A-Z]/
 
 /** A binding's options without its event callbacks and `share`: what connect() takes. */
 const connectOptions = (options: Record<string, any> = {}) => Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key != 'share'))
-
-/**
- * When a binding must replace its connection: a new URL or a changed option. A function (a
- * callback, a URL function, a WebSocket constructor) or a schema counts by presence, not by
- * identity, so a new arrow function on every render reconnects nothing (partysocket derives its
- * restarts from the options that matter the same way). undefined: no URL, no connection.
- */
-export const restartKey = (url: UrlSource | null | undefined, options?: object): string | undefined =>
-  url == null
-    ? undefined
-    : JSON.stringify([url, options], (key, value) =>
-        HANDLER.test(key) ? undefined : typeof value == 'function' ? 'ƒ' : value?.['~standard'] ? '~standard' : value,
-      )
 
 /**
  * connect()'s arguments from `input()`, with each callback, the URL function and the schema

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 // The libraries under test, bundled for the browser at test time from ./entries (each sets a
 // window global) into one IIFE per library, as an application bundle would carry them.
 const entries = fileURLToPath(new URL('./entries/', import.meta.url))
-export const LIBRARIES = ['graphql-ws', 'y-websocket'] as const
+export const LIBRARIES = ['graphql-ws', 'y-websocket', 'tabs'] as const
 
 let built: Promise<string> | undefined
 

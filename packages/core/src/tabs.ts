@@ -1,0 +1,260 @@
+import { remember } from './cache'
+import { connect as connectHere, type Connection } from './connection'
+import { FollowSocketError } from './errors'
+import { createEvents } from './events'
+import { settings } from './options'
+import { restartKey } from './restart-key'
+import type { ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
+import { normaliseUrl } from './url'
+
+// `followsocket/tabs`: one connection per browser (SPEC §11). The tabs of an origin that connect
+// with `share: 'tabs'` and the same URL and options elect one leader with a Web Lock; only the
+// leader opens a socket (a connection of `connect()`, unchanged), and the others follow it
+// through a BroadcastChannel. Its own entry, so that `connect` does not carry it.
+//
+// The protocol, on the channel named after the restart key (the lock has the same name):
+//
+//   leader → all     { kind: 'leader', from, snapshot }    first thing a new leader says, and its answer to 'join'
+//                    { kind: 'event', type, payload }      every event of its connection (errors as fields, see toWire)
+//                    { kind: 'ack', from, seq }            follower `from`'s message `seq` went to the open socket
+//   follower → all   { kind: 'join' }                      a tab that starts following asks for the state at once
+//                    { kind: 'send', from, seq, base, data }  a send(): seq counts 1, 2, … per tab; `base` is the
+//                                                          highest seq of this tab acknowledged so far
+//                    { kind: 'reconnect' }
+//
+// A follower keeps each message until it sees it acknowledged, and posts every one it still
+// keeps again, in order, whenever a leader announces itself: so a hand-over loses nothing. A
+// leader takes a tab's messages in seq order (holding one that arrives ahead of a missing one),
+// never takes a seq twice nor one it saw acknowledged (by itself or by the leader before it),
+// and passes them to its socket only while that is open, acknowledging each in the same task.
+//
+// A new leader decides nothing until it has heard its own announcement come back through the
+// channel. The lock and the channel are separate pipes: the lock can reach the new leader while
+// the old leader's last acknowledgements are still on their way, and a message taken then would
+// go out twice. Its announcement, posted on a second channel object of its own, comes back on
+// the same pipe as those acknowledgements, behind them. Until then, what it is sent waits, its
+// own messages included. A message goes out twice only if a leader's tab is killed between
+// passing it to the socket and acknowledging it.
+
+export type TabsOptions<T = unknown> = ConnectOptions<T> & {
+  /** 'tabs': one connection for every tab of this origin with the same URL and options. */
+  share?: 'tabs'
+}
+
+type Snapshot = { state: ConnectionState; url: string; resolvedUrl?: string }
+type Sent = { kind: 'send'; from: string; seq: number; base: number; data: SendData }
+type Wire =
+  | { kind: 'leader'; from: string; snapshot: Snapshot }
+  | { kind: 'event'; type: keyof ConnectionEvents; payload: any }
+  | { kind: 'ack'; from: string; seq: number }
+  | { kind: 'join' }
+  | Sent
+  | { kind: 'reconnect' }
+
+const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
+
+// A FollowSocketError loses its class (and so its `code`'s meaning) in a structured clone, and
+// its `cause` may not clone at all: it crosses as its fields and is built again on the other side.
+const errorFields = (error?: FollowSocketError) => error && { ...error, message: error.message, cause: undefined }
+const toWire = (type: keyof ConnectionEvents, payload: any) =>
+  type == 'error' ? errorFields(payload) : type == 'reconnecting' ? { ...payload, error: errorFields(payload.error) } : payload
+const rebuild = (fields: any): FollowSocketError | undefined => fields && Object.assign(new FollowSocketError(fields.code, fields.message, fields.url), fields)
+const fromWire = (type: keyof ConnectionEvents, payload: any) =>
+  type == 'error' ? rebuild(payload) : type == 'reconnecting' ? { ...payload, error: rebuild(payload.error) } : payload
+
+/**
+ * `connect()` that, given `share: 'tabs'`, shares one connection among the tabs of this origin
+ * (SPEC §11). Where the page has no BroadcastChannel or no Web Locks (old browsers, Node), and
+ * without `share: 'tabs'`, it is `connect()` itself.
+ */
+export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {}): Connection<T> {
+  const { share, ...rest } = options
+  if (share !== undefined && share !== 'tabs') throw new FollowSocketError('INVALID_OPTIONS', `Option share must be 'tabs' here (got ${String(share)})`)
+  if (share !== 'tabs' || typeof BroadcastChannel != 'function' || !globalThis.navigator?.locks) return connectHere(url, rest)
+  const s = settings(rest)
+  const name = 'followsocket:' + restartKey(url, rest)
+  const me = Math.random().toString(36).slice(2)
+  const { events, emit } = createEvents<ConnectionEvents<T>>()
+
+  let snapshot: Snapshot = { state: 'idle', url: typeof url == 'function' ? '' : normaliseUrl(url) }
+  let channel: BroadcastChannel
+  let stop: AbortController
+  let live: Connection<T> | undefined
+  let closed = false
+  // Follower side: my messages not acknowledged yet, in call order; the highest seq acknowledged
+  // per tab (mine included), seen on the channel or given by me as leader.
+  let seq = 0
+  const pending: { seq: number; data: SendData }[] = []
+  const acked = new Map<string, number>()
+  // Leader side: the highest seq taken per tab, messages waiting for the socket, and messages
+  // that arrived ahead of a missing one.
+  const taken = new Map<string, number>()
+  const outbox: { from: string; seq: number; data: SendData }[] = []
+  const early = new Map<string, Sent>()
+  // Messages heard before the announcement came back (see above), in arrival order.
+  let synced = false
+  const inbox: Sent[] = []
+
+  const post = (message: Wire) => {
+    try {
+      channel.postMessage(message)
+    } catch (error) {
+      // A payload that cannot be cloned (a schema's output holding a function, say) is reported,
+      // not dropped silently.
+      ;(globalThis.reportError ?? console.error)(error)
+    }
+  }
+
+  const setSnapshot = (next: Snapshot) => {
+    const was = snapshot.state
+    snapshot = next
+    if (next.state != was) emit('state', next.state)
+  }
+
+  /** An event of the leader's connection, here in a follower: the same as the leader's own listeners get. */
+  const follow = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]) => {
+    if (type == 'state') return setSnapshot({ ...snapshot, state: payload as ConnectionState })
+    if (type == 'open') snapshot = { ...snapshot, resolvedUrl: (payload as { url: string }).url }
+    // The leader's discoveries are remembered here too, so that this tab, if it leads next,
+    // opens its socket where the endpoint is now without a preflight.
+    if (type == 'redirect') {
+      const { from, to, hops } = payload as ConnectionEvents['redirect']
+      remember(s, from, to, hops)
+      snapshot = { ...snapshot, url: from }
+    }
+    emit(type, payload)
+  }
+
+  /** Passes the messages taken from followers to the socket while it is open, acknowledging each. */
+  const flush = () => {
+    while (synced && live?.socket?.readyState == 1 && outbox.length) {
+      const { from, seq, data } = outbox.shift()!
+      live.send(data)
+      acked.set(from, seq)
+      post({ kind: 'ack', from, seq })
+    }
+  }
+
+  const take = (message: Sent) => {
+    const { from, seq, base } = message
+    const done = Math.max(acked.get(from) ?? 0, base)
+    const next = Math.max(taken.get(from) ?? 0, done) + 1
+    if (seq <= done) return post({ kind: 'ack', from, seq: done })
+    if (seq > next) return void early.set(`${from} ${seq}`, message)
+    if (seq < next) return
+    taken.set(from, seq)
+    outbox.push(message)
+    const after = early.get(`${from} ${seq + 1}`)
+    if (after) {
+      early.delete(`${from} ${seq + 1}`)
+      take(after)
+    }
+  }
+
+  const snapshotOf = (c: Connection<T>): Snapshot => ({ state: c.state, url: c.url, resolvedUrl: c.resolvedUrl })
+
+  /** This tab holds the lock: open the connection, tell the others, send what is still mine. */
+  const lead = () =>
+    new Promise<void>((released) => {
+      const c = (live = connectHere(url, rest))
+      for (const type of EVENTS)
+        c.on(type, (payload: any) => {
+          snapshot = snapshotOf(c)
+          emit(type, payload)
+          // After close() in this tab its connection's last events are its own.
+          if (live !== c) return
+          post({ kind: 'event', type, payload: toWire(type, payload) })
+          if (type == 'open') flush()
+        })
+      synced = false
+      const loop = new BroadcastChannel(name)
+      loop.postMessage({ kind: 'leader', from: me, snapshot: snapshotOf(c) } satisfies Wire)
+      loop.close()
+      stop.signal.addEventListener('abort', () => released())
+    })
+
+  const hear = ({ data: message }: MessageEvent<Wire>) => {
+    if (message.kind == 'ack') {
+      acked.set(message.from, Math.max(acked.get(message.from) ?? 0, message.seq))
+      if (message.from == me) while (pending[0] && pending[0].seq <= message.seq) pending.shift()
+    } else if (live) {
+      if (message.kind == 'leader' && message.from == me) {
+        // My announcement is back: every acknowledgement sent before it has arrived.
+        synced = true
+        const base = acked.get(me) ?? 0
+        for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
+        for (const sent of inbox.splice(0)) take(sent)
+        flush()
+      } else if (message.kind == 'join') post({ kind: 'leader', from: me, snapshot: snapshotOf(live) })
+      else if (message.kind == 'send') {
+        if (!synced) return void inbox.push(message)
+        take(message)
+        flush()
+      } else if (message.kind == 'reconnect') live.reconnect()
+    } else if (message.kind == 'leader') {
+      setSnapshot(message.snapshot)
+      const base = acked.get(me) ?? 0
+      for (const { seq, data } of pending) post({ kind: 'send', from: me, seq, base, data })
+    } else if (message.kind == 'event') follow(message.type, fromWire(message.type, message.payload))
+  }
+
+  const join = () => {
+    closed = false
+    stop = new AbortController()
+    channel = new BroadcastChannel(name)
+    channel.onmessage = hear
+    post({ kind: 'join' })
+    navigator.locks.request(name, { signal: stop.signal }, lead).catch(() => {})
+  }
+
+  join()
+
+  return {
+    ...events,
+    get state() {
+      return snapshot.state
+    },
+    get url() {
+      return live ? live.url : snapshot.url
+    },
+    get resolvedUrl() {
+      return live ? live.resolvedUrl : snapshot.resolvedUrl
+    },
+    get socket() {
+      return live?.socket
+    },
+    get buffered() {
+      return live ? live.buffered : pending.length
+    },
+    send(data) {
+      if (closed) throw new FollowSocketError('CLOSED', `${snapshot.url} is closed in this tab: call reconnect()`, snapshot.url)
+      // A leader's own messages go behind those it took before (its own from before it led
+      // among them), which wait for the socket in the outbox.
+      if (live && synced && !outbox.length) return live.send(data)
+      if (live && synced) return void outbox.push({ from: me, seq: ++seq, data })
+      if (pending.length >= s.buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', snapshot.url)
+      pending.push({ seq: ++seq, data })
+      post({ kind: 'send', from: me, seq, base: acked.get(me) ?? 0, data })
+    },
+    close(code, reason) {
+      if (closed) return
+      closed = true
+      // Another tab takes over when the lock is released; this one stops hearing the channel first,
+      // so nothing of the next leader's reaches it.
+      channel.close()
+      stop.abort()
+      const c = live
+      live = undefined
+      if (c) c.close(code, reason)
+      else {
+        setSnapshot({ ...snapshot, state: 'closed' })
+        emit('close', { code: code ?? 1000, reason: reason ?? '', wasClean: true, willReconnect: false })
+      }
+    },
+    reconnect() {
+      if (closed) join()
+      else if (live) live.reconnect()
+      else post({ kind: 'reconnect' })
+    },
+  }
+}
