@@ -4,7 +4,7 @@ import { FollowSocketError } from './errors'
 import { createEvents } from './events'
 import { settings } from './options'
 import { restartKey } from './restart-key'
-import type { ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
+import type { ConnectionEvents, ConnectionState, ConnectOptions, RedirectInfo, SendData, UrlSource } from './types'
 import { normaliseUrl } from './url'
 
 // `followsocket/tabs`: one connection per browser (SPEC §11). The tabs of an origin that connect
@@ -41,7 +41,8 @@ export type TabsOptions<T = unknown> = ConnectOptions<T> & {
   share?: 'tabs'
 }
 
-type Snapshot = { state: ConnectionState; url: string; resolvedUrl?: string }
+/** What a tab that starts following needs at once; `redirect`: how the leader's socket found its URL. */
+type Snapshot = { state: ConnectionState; url: string; resolvedUrl?: string; redirect?: RedirectInfo }
 type Sent = { kind: 'send'; from: string; seq: number; base: number; data: SendData }
 type Wire =
   | { kind: 'leader'; from: string; snapshot: Snapshot }
@@ -105,9 +106,14 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     }
   }
 
+  // The leader's discoveries are remembered here too, so that this tab, if it leads next, opens
+  // its socket where the endpoint is now without a preflight.
+  const learn = (redirect?: RedirectInfo) => redirect && remember(s, redirect.from, redirect.to, redirect.hops)
+
   const setSnapshot = (next: Snapshot) => {
     const was = snapshot.state
     snapshot = next
+    learn(next.redirect)
     if (next.state != was) emit('state', next.state)
   }
 
@@ -115,13 +121,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const follow = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]) => {
     if (type == 'state') return setSnapshot({ ...snapshot, state: payload as ConnectionState })
     if (type == 'open') snapshot = { ...snapshot, resolvedUrl: (payload as { url: string }).url }
-    // The leader's discoveries are remembered here too, so that this tab, if it leads next,
-    // opens its socket where the endpoint is now without a preflight.
-    if (type == 'redirect') {
-      const { from, to, hops } = payload as ConnectionEvents['redirect']
-      remember(s, from, to, hops)
-      snapshot = { ...snapshot, url: from }
-    }
+    if (type == 'redirect') setSnapshot({ ...snapshot, url: (payload as RedirectInfo).from, redirect: payload as RedirectInfo })
     emit(type, payload)
   }
 
@@ -151,7 +151,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     }
   }
 
-  const snapshotOf = (c: Connection<T>): Snapshot => ({ state: c.state, url: c.url, resolvedUrl: c.resolvedUrl })
+  const snapshotOf = (c: Connection<T>): Snapshot => ({ state: c.state, url: c.url, resolvedUrl: c.resolvedUrl, redirect: snapshot.redirect })
 
   /** This tab holds the lock: open the connection, tell the others, send what is still mine. */
   const lead = () =>
@@ -159,6 +159,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       const c = (live = connectHere(url, rest))
       for (const type of EVENTS)
         c.on(type, (payload: any) => {
+          if (type == 'redirect') snapshot = { ...snapshot, redirect: payload }
           snapshot = snapshotOf(c)
           emit(type, payload)
           // After close() in this tab its connection's last events are its own.

@@ -172,6 +172,18 @@ test.describe("share: 'tabs' in Chromium (SPEC §11)", () => {
     console.log(`${report.join('\n')}\nhand-over median ${(sorted[9]! + sorted[10]!) / 2} ms, min ${sorted[0]} ms, max ${sorted[19]} ms`)
   })
 
+  test("after a redirect, the next leader opens its socket where the endpoint is now: no preflight, no failed handshake", async ({ context, lab }) => {
+    const feed = lab.endpoint('/v2/live', { echo: false })
+    lab.redirect('/v1/live', lab.ws('/v2/live'))
+    const [leader, ...followers] = await threeTabs(context, lab, lab.ws('/v1/live'))
+    expect([lab.count('/v1/live', 'get'), lab.count('/v1/live', 'upgrade')]).toEqual([1, 1])
+    const next = feed.nextConnection()
+    await leader!.close()
+    await next
+    for (const page of followers) await until(page, 'open')
+    expect([lab.count('/v1/live', 'get'), lab.count('/v1/live', 'upgrade'), feed.connections]).toEqual([1, 1, 2])
+  })
+
   test('close() in a follower ends its part only: the others keep the socket, it receives nothing more', async ({ context, lab }) => {
     const feed = lab.endpoint('/live', { echo: false })
     const [leader, quitter, stayer] = await threeTabs(context, lab, lab.ws('/live'))
