@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeader } from 'node:http'
-import type { RedirectSettings } from './config'
+import type { CorsSettings } from './config'
 
 /**
  * The CORS headers for a preflight GET from `origin` (its Origin header). Without them a page on
@@ -13,7 +13,7 @@ import type { RedirectSettings } from './config'
  */
 export const corsHeaders = (
   origin: string | undefined,
-  { origins, credentials }: Pick<RedirectSettings, 'origins' | 'credentials'>,
+  { origins, credentials }: CorsSettings,
   vary?: OutgoingHttpHeader,
 ): Record<string, string> => {
   const headers: Record<string, string> = { vary: withOrigin(vary) }
