@@ -1,7 +1,8 @@
-// redirects.fetch() under the Fetch-API servers people run (SPEC §5): Bun.serve and Deno.serve,
-// each a real runtime in a child process serving test/runtimes/*-server.mjs, which imports the
-// built package by its name. The old path answers through redirects.fetch, the new one is the
-// runtime's own WebSocket endpoint, and a followsocket client in Node goes from one to the other.
+// redirects.fetch() and createComeBackLater().fetch under the Fetch-API servers people run
+// (SPEC §5): Bun.serve and Deno.serve, each a real runtime in a child process serving
+// test/runtimes/*-server.mjs, which imports the built package by its name. The old path answers
+// through redirects.fetch, the new one is the runtime's own WebSocket endpoint, and a
+// followsocket client in Node goes from one to the other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type Connection, type RedirectInfo } from 'followsocket'
 import { next, NodeWebSocket } from './clients'
@@ -44,6 +45,18 @@ for (const runtime of RUNTIMES) {
       const answer = await upgrade(server.ws('/v1/live'), { origin: PAGE }, { untilEnd: false })
       expect(answer.status).toBe(308)
       expect(answer.headers.location).toBe(server.ws('/v2/live'))
+    })
+
+    it('answers the GET and the upgrade of an endpoint under maintenance 503, Retry-After and CORS (createComeBackLater().fetch)', async () => {
+      for (const answer of [
+        await get(server.http('/maintenance'), { origin: PAGE }),
+        await upgrade(server.ws('/maintenance'), { origin: PAGE }, { untilEnd: false }),
+      ]) {
+        expect(answer.status).toBe(503)
+        expect(answer.headers['retry-after']).toBe('30')
+        expect(answer.headers['access-control-allow-origin']).toBe(PAGE)
+        expect(answer.headers['access-control-expose-headers']).toBe('Retry-After')
+      }
     })
 
     it("lets a path no rule names through to the runtime's own handler", async () => {
