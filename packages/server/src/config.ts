@@ -8,30 +8,43 @@ export type RedirectStatus = 301 | 302 | 303 | 307 | 308
 /** Where a moved endpoint is now: an absolute ws:, wss:, http: or https: URL. */
 export type Target = string | URL
 
-/** Decides per request: a target redirects there, undefined lets the request through. */
-export type RuleFunction = (req: IncomingMessage) => Target | undefined | null
+/**
+ * Decides per request: a target redirects there, undefined lets the request through. It is
+ * called with the request the server got: Node's IncomingMessage from `request`, `upgrade` and
+ * `middleware`, the Fetch API's Request from `fetch` (whose `url` is absolute, where Node's is a
+ * path: `new URL(req.url, 'http://x')` reads both).
+ */
+export type RuleFunction = (req: IncomingMessage | Request) => Target | undefined | null
 
-export interface RedirectOptions {
-  /** Exact paths (`'/v1/live'`, no query) → targets, or one function deciding per request. */
-  rules: Record<string, Target> | RuleFunction
-  /** Default 308. */
-  status?: RedirectStatus
+/** Who may read an answer cross-origin: shared by createRedirects() and createComeBackLater(). */
+export interface CorsOptions {
   /**
-   * Page origins whose preflight may read the redirect: a list (`'null'` admits the opaque
+   * Page origins whose preflight may read the answer: a list (`'null'` admits the opaque
    * origin a browser sends after a second origin change) or `'*'`. Default: none, so only
-   * same-origin pages can follow the redirect.
+   * same-origin pages can read it.
    */
   origins?: readonly string[] | '*'
   /** Send `Access-Control-Allow-Credentials: true` (echoing the origin). Default false. */
   credentials?: boolean
 }
 
-/** createRedirects() options after validation and defaults. */
-export interface RedirectSettings {
-  rules: Map<string, URL> | RuleFunction
-  status: RedirectStatus
+export interface RedirectOptions extends CorsOptions {
+  /** Exact paths (`'/v1/live'`, no query) → targets, or one function deciding per request. */
+  rules: Record<string, Target> | RuleFunction
+  /** Default 308. */
+  status?: RedirectStatus
+}
+
+/** CorsOptions after validation and defaults. */
+export interface CorsSettings {
   origins: ReadonlySet<string> | '*'
   credentials: boolean
+}
+
+/** createRedirects() options after validation and defaults. */
+export interface RedirectSettings extends CorsSettings {
+  rules: Map<string, URL> | RuleFunction
+  status: RedirectStatus
 }
 
 export const STATUSES = [301, 302, 303, 307, 308] as const
@@ -79,6 +92,33 @@ const path = z
     error: (issue) => `${JSON.stringify(issue.input)} is not an exact path: rule keys look like "/v1/live", without a query`,
   })
 
+/** The CORS fields of an options schema, shared by every helper that answers a preflight. */
+export const corsFields = {
+  origins: z
+    .union([z.literal('*'), z.array(z.string().superRefine(custom(originProblem)))], {
+      error: 'must be a list of origins (which may hold "null") or "*"',
+    })
+    .default([]),
+  credentials: z.boolean({ error: 'must be true or false' }).default(false),
+}
+
+/** Refuses credentials with origins '*': put it on an object schema holding corsFields. */
+export const credentialsWithList = (options: { origins: readonly string[] | '*'; credentials: boolean }, ctx: z.RefinementCtx) => {
+  // Fetch refuses a credentialed response whose Access-Control-Allow-Origin is '*'.
+  if (options.credentials && options.origins === '*')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['credentials'],
+      message: 'cannot be combined with origins "*": browsers refuse a credentialed response allowed to "*"; list the origins, which are then echoed',
+    })
+}
+
+/** The validated CORS fields as the answers use them. */
+export const corsSettings = ({ origins, credentials }: { origins: readonly string[] | '*'; credentials: boolean }): CorsSettings => ({
+  origins: origins === '*' ? '*' : new Set(origins),
+  credentials,
+})
+
 const schema = z
   .strictObject({
     rules: z.union(
@@ -89,22 +129,9 @@ const schema = z
       { error: 'must be an object of exact paths → targets, or a function (req) => target | undefined' },
     ),
     status: z.literal(STATUSES, { error: (issue) => `${String(issue.input)} is not a redirect status: use 301, 302, 303, 307 or 308` }).default(308),
-    origins: z
-      .union([z.literal('*'), z.array(z.string().superRefine(custom(originProblem)))], {
-        error: 'must be a list of origins (which may hold "null") or "*"',
-      })
-      .default([]),
-    credentials: z.boolean({ error: 'must be true or false' }).default(false),
+    ...corsFields,
   }, { error: 'must be an object: { rules, status?, origins?, credentials? }' })
-  .superRefine((options, ctx) => {
-    // Fetch refuses a credentialed response whose Access-Control-Allow-Origin is '*'.
-    if (options.credentials && options.origins === '*')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['credentials'],
-        message: 'cannot be combined with origins "*": browsers refuse a credentialed response allowed to "*"; list the origins, which are then echoed',
-      })
-  })
+  .superRefine(credentialsWithList)
 
 /** `["rules", "/v1/live"]` → `rules["/v1/live"]`; `["origins", 1]` → `origins[1]`. */
 const fieldOf = (path: readonly PropertyKey[]): string =>
@@ -125,23 +152,27 @@ const deepest = (issue: Issue, base: readonly PropertyKey[] = []): [Issue, Prope
   return [issue, at]
 }
 
-const explain = (issue: Issue, path: readonly PropertyKey[]): FollowSocketConfigError =>
+const explain = (issue: Issue, path: readonly PropertyKey[], options: readonly string[]): FollowSocketConfigError =>
   issue.code == 'unrecognized_keys'
-    ? new FollowSocketConfigError(fieldOf([...path, issue.keys[0]!]), 'is not an option: use rules, status, origins, credentials')
+    ? new FollowSocketConfigError(fieldOf([...path, issue.keys[0]!]), `is not an option: use ${options.join(', ')}`)
     : new FollowSocketConfigError(fieldOf(path), issue.message)
 
-/** Validates createRedirects() options, throwing a FollowSocketConfigError that names the first bad rule or field. */
-export const redirectSettings = (options: unknown): RedirectSettings => {
+/** Validates options with an object `schema`, throwing a FollowSocketConfigError that names the first bad rule or field. */
+export const settle = <S extends z.ZodObject>(schema: S, options: unknown): z.output<S> => {
   const result = schema.safeParse(options)
   if (!result.success) {
     const first = result.error.issues[0]!
-    throw explain(...deepest(first))
+    throw explain(...deepest(first), Object.keys(schema.shape))
   }
-  const { rules, status, origins, credentials } = result.data
+  return result.data
+}
+
+/** Validates createRedirects() options. */
+export const redirectSettings = (options: unknown): RedirectSettings => {
+  const { rules, status, ...cors } = settle(schema, options)
   return {
     rules: typeof rules == 'function' ? rules : new Map(Object.entries(rules).map(([path, target]) => [path, new URL(String(target))])),
     status,
-    origins: origins === '*' ? '*' : new Set(origins),
-    credentials,
+    ...corsSettings(cors),
   }
 }

@@ -1,10 +1,10 @@
 import type { OutgoingHttpHeader } from 'node:http'
-import type { RedirectSettings } from './config'
+import type { CorsSettings } from './config'
 
 /**
- * The CORS headers for a preflight GET from `origin` (its Origin header). Without them a page on
- * another origin cannot see where the redirect went: fetch rejects and the client reports
- * DISCOVERY_BLOCKED. The preflight is a simple request (GET, no custom headers), so an
+ * The CORS headers for a preflight GET from `origin` (its Origin header), exposing the header
+ * names in `expose` to the page. Without them a page on another origin cannot see where the
+ * redirect went (or what a 503 asked): fetch rejects and the client reports DISCOVERY_BLOCKED. The preflight is a simple request (GET, no custom headers), so an
  * Access-Control-Allow-Origin on the redirect itself is all it takes; no OPTIONS handling.
  *
  * An origin not admitted gets no Access-Control-Allow-Origin (the redirect is still sent: a
@@ -13,8 +13,9 @@ import type { RedirectSettings } from './config'
  */
 export const corsHeaders = (
   origin: string | undefined,
-  { origins, credentials }: Pick<RedirectSettings, 'origins' | 'credentials'>,
+  { origins, credentials }: CorsSettings,
   vary?: OutgoingHttpHeader,
+  expose?: string,
 ): Record<string, string> => {
   const headers: Record<string, string> = { vary: withOrigin(vary) }
   if (origins === '*' && !credentials) headers['access-control-allow-origin'] = '*'
@@ -24,6 +25,9 @@ export const corsHeaders = (
     headers['access-control-allow-origin'] = origin
     if (credentials) headers['access-control-allow-credentials'] = 'true'
   }
+  // A page reads only the CORS-safelisted response headers unless the answer names others
+  // (Fetch standard): Retry-After is not one of them.
+  if (expose && headers['access-control-allow-origin']) headers['access-control-expose-headers'] = expose
   return headers
 }
 

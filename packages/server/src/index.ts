@@ -1,4 +1,5 @@
 export { createRedirects, type Redirects } from './redirects'
+export { createComeBackLater, type ComeBackLater, type ComeBackLaterOptions } from './later'
 export { moveClients, type MovableClient, type MoveOptions } from './move'
 export { FollowSocketConfigError, isFollowSocketConfigError } from './errors'
-export type { RedirectOptions, RedirectStatus, RuleFunction, Target } from './config'
+export type { CorsOptions, RedirectOptions, RedirectStatus, RuleFunction, Target } from './config'

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { redirectSettings, type RedirectOptions } from './config'
 import { corsHeaders } from './cors'
-import { locate, type Located } from './rules'
+import { redirectResponse } from './fetch'
+import { locate, match, redirectable, type Located } from './rules'
 import { answerUpgrade } from './upgrade'
 
 export interface Redirects {
@@ -26,6 +27,12 @@ export interface Redirects {
    * redirect before it admitted the page.
    */
   cors(req: IncomingMessage, res: ServerResponse): void
+  /**
+   * For Fetch-API servers (Bun.serve, Deno.serve, Workers, Hono): a moved GET or HEAD gets
+   * what `request` answers, a moved `Upgrade: websocket` request what `upgrade` answers, as a
+   * Response; undefined when no rule matches. A function rule that fails: a 500 Response.
+   */
+  fetch(request: Request): Response | undefined
 }
 
 /**
@@ -38,9 +45,6 @@ export interface Redirects {
 export function createRedirects(options: RedirectOptions): Redirects {
   const s = redirectSettings(options)
 
-  // The preflight is a GET; HEAD is its header-only twin. Other methods are the app's.
-  const redirectable = (req: IncomingMessage) => req.method == 'GET' || req.method == 'HEAD'
-
   const answer = (req: IncomingMessage, res: ServerResponse, located: Located) => {
     res.writeHead(s.status, {
       location: located.get,
@@ -50,38 +54,25 @@ export function createRedirects(options: RedirectOptions): Redirects {
     res.end()
   }
 
-  /**
-   * Matches `req`; a function rule that throws or returns a bad target is answered 500 and
-   * reported, not thrown into the server: its answer may depend on what a client sent, and a
-   * request must not be able to crash the process.
-   */
-  const match = (req: IncomingMessage, refuse: () => void): Located | undefined | false => {
-    try {
-      return locate(req, s.rules)
-    } catch (error) {
-      console.error(error)
-      refuse()
-      return false
-    }
-  }
-
   return {
     request(req, res) {
-      if (!redirectable(req)) return false
-      const located = match(req, () => res.writeHead(500, { 'content-length': '0' }).end())
-      if (located) answer(req, res, located)
+      if (!redirectable(req.method)) return false
+      const located = match(req, s.rules)
+      if (located === false) res.writeHead(500, { 'content-length': '0' }).end()
+      else if (located) answer(req, res, located)
       return located !== undefined
     },
     upgrade(req, socket) {
-      const located = match(req, () => socket.destroy())
-      if (located) answerUpgrade(socket, s.status, located.upgrade)
+      const located = match(req, s.rules)
+      if (located === false) socket.destroy()
+      else if (located) answerUpgrade(socket, s.status, { location: located.upgrade })
       return located !== undefined
     },
     cors(req, res) {
       for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, s, res.getHeader('vary')))) res.setHeader(name, value)
     },
     middleware(req, res, next) {
-      if (!redirectable(req)) return next()
+      if (!redirectable(req.method)) return next()
       let located: Located | undefined
       try {
         located = locate(req, s.rules)
@@ -92,5 +83,6 @@ export function createRedirects(options: RedirectOptions): Redirects {
       if (located) answer(req, res, located)
       else next()
     },
+    fetch: (request) => redirectResponse(request, s),
   }
 }
