@@ -126,10 +126,11 @@ test.describe("share: 'tabs' in Chromium (SPEC §11)", () => {
     await push(feed, followers, 'after')
   })
 
-  test('hand-over under load, 20 runs: two followers send 40 messages each at 10 ms intervals while the leader tab closes; none lost, none twice', async ({ context, lab }) => {
+  test('hand-over under load, 20 runs: two followers send 40 messages each at 10 ms intervals while the leader tab closes; none lost, none twice but the one SPEC §11 allows', async ({ context, lab }) => {
     test.setTimeout(240_000)
     const handovers: number[] = []
     const report: string[] = []
+    let duplicates = 0
     for (let run = 1; run <= 20; run++) {
       // Which socket (1: the old leader's, 2: the new one's) carried each message, for the story of a failure.
       const sockets = new Map<unknown, number>()
@@ -159,17 +160,23 @@ test.describe("share: 'tabs' in Chromium (SPEC §11)", () => {
         await expect.poll(() => page.evaluate(() => window.tab.sent == 40 && window.tab.conn.buffered == 0), { ...POLL, timeout: 10_000 }).toBe(true)
       const received = await feed.receivedCount(80)
       const sent = [0, 1].flatMap((n) => Array.from({ length: 40 }, (_, i) => `${n}:${i + 1}`))
-      const lost = sent.filter((text) => !received.includes(text)).length
-      const twice = received.length - new Set(received).size
-      report.push(`run ${run}: hand-over ${handovers.at(-1)} ms, received ${received.length}, lost ${lost}, duplicated ${twice}`)
+      const lost = sent.filter((text) => !received.includes(text))
+      const twice = received.filter((text, i) => received.indexOf(text) != i)
+      report.push(`run ${run}: hand-over ${handovers.at(-1)} ms, received ${received.length}, lost ${lost.length}, duplicated ${twice.length}`)
       const story = carried.join(' ')
-      expect({ run, lost, twice, received: received.length }, story).toEqual({ run, lost: 0, twice: 0, received: 80 })
+      expect(lost, story).toEqual([])
+      // SPEC §11 allows one duplicate: the message the old leader passed to its socket in the
+      // task its tab closed in, whose acknowledgement the tab did not live to deliver. It is then
+      // the last message the old socket carried. Any other duplicate is a bug.
+      const lastOfOld = carried.filter((entry) => entry.startsWith('1>')).at(-1)?.slice(2)
+      expect(twice.filter((text) => text !== lastOfOld), story).toEqual([])
+      duplicates += twice.length
       // Each tab's messages in its call order.
-      for (const n of [0, 1]) expect(received.filter((text) => text.startsWith(`${n}:`)), story).toEqual(sent.filter((text) => text.startsWith(`${n}:`)))
+      for (const n of [0, 1]) expect([...new Set(received.filter((text) => text.startsWith(`${n}:`)))], story).toEqual(sent.filter((text) => text.startsWith(`${n}:`)))
       for (const page of followers) await page.close()
     }
     const sorted = [...handovers].sort((a, b) => a - b)
-    console.log(`${report.join('\n')}\nhand-over median ${(sorted[9]! + sorted[10]!) / 2} ms, min ${sorted[0]} ms, max ${sorted[19]} ms`)
+    console.log(`${report.join('\n')}\nduplicated in all: ${duplicates}; hand-over median ${(sorted[9]! + sorted[10]!) / 2} ms, min ${sorted[0]} ms, max ${sorted[19]} ms`)
   })
 
   test("after a redirect, the next leader opens its socket where the endpoint is now: no preflight, no failed handshake", async ({ context, lab }) => {
