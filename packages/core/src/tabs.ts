@@ -17,6 +17,7 @@ import { normaliseUrl } from './url'
 //   leader → all     { kind: 'leader', from, snapshot }    first thing a new leader says, and its answer to 'join'
 //                    { kind: 'event', type, payload }      every event of its connection (errors as fields, see toWire)
 //                    { kind: 'ack', from, seq }            follower `from`'s message `seq` went to the open socket
+//                    { kind: 'bye', from }                 its last word, when its page goes away or it closes
 //   follower → all   { kind: 'join' }                      a tab that starts following asks for the state at once
 //                    { kind: 'send', from, seq, base, data }  a send(): seq counts 1, 2, … per tab; `base` is the
 //                                                          highest seq of this tab acknowledged so far
@@ -28,13 +29,15 @@ import { normaliseUrl } from './url'
 // never takes a seq twice nor one it saw acknowledged (by itself or by the leader before it),
 // and passes them to its socket only while that is open, acknowledging each in the same task.
 //
-// A new leader decides nothing until it has heard its own announcement come back through the
-// channel. The lock and the channel are separate pipes: the lock can reach the new leader while
-// the old leader's last acknowledgements are still on their way, and a message taken then would
-// go out twice. Its announcement, posted on a second channel object of its own, comes back on
-// the same pipe as those acknowledgements, behind them. Until then, what it is sent waits, its
-// own messages included. A message goes out twice only if a leader's tab is killed between
-// passing it to the socket and acknowledging it.
+// A new leader decides nothing until it knows it has every acknowledgement of the leader before
+// it. The lock and the channel are separate pipes: the lock can reach the new leader while the
+// old leader's last acknowledgements are still on their way, and a message taken then would go
+// out twice. So it waits for the old leader's 'bye' (posted after its acknowledgements, on the
+// same pipe) or, for a tab that was killed and says nothing, GRACE ms; and for its own
+// announcement, posted on a second channel object of its own, to come back through the channel.
+// Until then, what it is sent waits, its own messages included (its socket opens meanwhile). A
+// message goes out twice only if a leader's tab is killed between passing it to the socket and
+// acknowledging it.
 
 export type TabsOptions<T = unknown> = ConnectOptions<T> & {
   /** 'tabs': one connection for every tab of this origin with the same URL and options. */
@@ -48,11 +51,14 @@ type Wire =
   | { kind: 'leader'; from: string; snapshot: Snapshot }
   | { kind: 'event'; type: keyof ConnectionEvents; payload: any }
   | { kind: 'ack'; from: string; seq: number }
+  | { kind: 'bye'; from: string }
   | { kind: 'join' }
   | Sent
   | { kind: 'reconnect' }
 
 const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
+/** How long a new leader waits for the 'bye' of a leader whose tab may have been killed. */
+const GRACE = 250
 
 // A FollowSocketError loses its class (and so its `code`'s meaning) in a structured clone, and
 // its `cause` may not clone at all: it crosses as its fields and is built again on the other side.
@@ -92,8 +98,15 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const taken = new Map<string, number>()
   const outbox: { from: string; seq: number; data: SendData }[] = []
   const early = new Map<string, Sent>()
-  // Messages heard before the announcement came back (see above), in arrival order.
+  // The leader this tab follows, and the leaders that said bye. A new leader takes messages
+  // (synced) once its announcement is back and the leader before it said bye or GRACE passed.
+  let leader: string | undefined
+  const gone = new Set<string>()
+  let announced = false
+  let previous: string | undefined
+  let grace: ReturnType<typeof setTimeout> | undefined
   let synced = false
+  // Messages heard before then, in arrival order.
   const inbox: Sent[] = []
 
   const post = (message: Wire) => {
@@ -167,25 +180,44 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
           post({ kind: 'event', type, payload: toWire(type, payload) })
           if (type == 'open') flush()
         })
-      synced = false
+      synced = announced = false
+      previous = leader === undefined || gone.has(leader) ? undefined : leader
+      if (previous)
+        grace = setTimeout(() => {
+          previous = undefined
+          settle()
+        }, GRACE)
       const loop = new BroadcastChannel(name)
       loop.postMessage({ kind: 'leader', from: me, snapshot: snapshotOf(c) } satisfies Wire)
       loop.close()
       stop.signal.addEventListener('abort', () => released())
     })
 
+  /** Starts taking messages once nothing of the leader before can still be on its way (see above). */
+  const settle = () => {
+    if (synced || !announced || previous) return
+    synced = true
+    const base = acked.get(me) ?? 0
+    for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
+    for (const sent of inbox.splice(0)) take(sent)
+    flush()
+  }
+
   const hear = ({ data: message }: MessageEvent<Wire>) => {
-    if (message.kind == 'ack') {
+    if (message.kind == 'bye') {
+      gone.add(message.from)
+      if (message.from == previous) {
+        clearTimeout(grace)
+        previous = undefined
+        settle()
+      }
+    } else if (message.kind == 'ack') {
       acked.set(message.from, Math.max(acked.get(message.from) ?? 0, message.seq))
       if (message.from == me) while (pending[0] && pending[0].seq <= message.seq) pending.shift()
     } else if (live) {
       if (message.kind == 'leader' && message.from == me) {
-        // My announcement is back: every acknowledgement sent before it has arrived.
-        synced = true
-        const base = acked.get(me) ?? 0
-        for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
-        for (const sent of inbox.splice(0)) take(sent)
-        flush()
+        announced = true
+        settle()
       } else if (message.kind == 'join') post({ kind: 'leader', from: me, snapshot: snapshotOf(live) })
       else if (message.kind == 'send') {
         if (!synced) return void inbox.push(message)
@@ -193,6 +225,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
         flush()
       } else if (message.kind == 'reconnect') live.reconnect()
     } else if (message.kind == 'leader') {
+      leader = message.from
       setSnapshot(message.snapshot)
       const base = acked.get(me) ?? 0
       for (const { seq, data } of pending) post({ kind: 'send', from: me, seq, base, data })
@@ -204,6 +237,17 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     stop = new AbortController()
     channel = new BroadcastChannel(name)
     channel.onmessage = hear
+    // A leader's page going away: its acknowledgements are all posted, which the next one waits
+    // for. It takes nothing more (the followers keep what it has not acknowledged, for the next).
+    addEventListener(
+      'pagehide',
+      () => {
+        if (!live) return
+        channel.onmessage = null
+        post({ kind: 'bye', from: me })
+      },
+      { signal: stop.signal },
+    )
     post({ kind: 'join' })
     navigator.locks.request(name, { signal: stop.signal }, lead).catch(() => {})
   }
@@ -242,6 +286,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       closed = true
       // Another tab takes over when the lock is released; this one stops hearing the channel first,
       // so nothing of the next leader's reaches it.
+      if (live) post({ kind: 'bye', from: me })
+      clearTimeout(grace)
       channel.close()
       stop.abort()
       const c = live
