@@ -6,7 +6,7 @@ import { build } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
 const root = resolve(import.meta.dirname, '..')
@@ -47,7 +47,9 @@ const ALIAS = {
 /**
  * Bundles `code` (an entry module) with everything it imports, as an application bundle ships:
  * ESM, minified, comments (pure annotations included) stripped. `from` is where bare imports
- * resolve; `alias` maps package names to files.
+ * resolve; `alias` maps package names to files. Code behind a dynamic import() is split into
+ * chunks of its own, loaded only when used (followsocket/store loads followsocket/tabs that way):
+ * what is returned is what loads up front, the entry and every chunk it imports statically.
  */
 export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tmpdir(), external = [] } = {}) {
   const dir = mkdtempSync(join(from, '.fs-size-'))
@@ -61,6 +63,9 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
         bundle: true,
         write: false,
         format: 'esm',
+        splitting: true,
+        outdir: join(dir, 'out'),
+        metafile: true,
         platform: 'browser',
         minify: true,
         legalComments: 'none',
@@ -69,7 +74,10 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
         external,
         alias: { ...ALIAS, ...alias },
       })
-      return result.outputFiles[0].text
+      const text = new Map(result.outputFiles.map((file) => [relative(process.cwd(), file.path), file.text]))
+      const outputs = result.metafile.outputs
+      const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint)
+      return upFront(entry, (path) => text.get(path), (path) => outputs[path].imports.filter((i) => i.kind == 'import-statement').map((i) => i.path))
     }
     const result = await rolldown({
       input,
@@ -80,10 +88,23 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
       resolve: { alias: { ...ALIAS, ...alias } },
     })
     const { output } = await result.generate({ format: 'esm', minify: true, comments: false })
-    return output[0].code
+    const chunks = new Map(output.map((chunk) => [chunk.fileName, chunk]))
+    return upFront(output.find((chunk) => chunk.isEntry).fileName, (name) => chunks.get(name)?.code, (name) => chunks.get(name).imports)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** The code of `entry` and of every chunk it imports statically, transitively, joined. */
+const upFront = (entry, codeOf, importsOf) => {
+  const seen = new Set()
+  const visit = (name) => {
+    if (seen.has(name) || codeOf(name) === undefined) return
+    seen.add(name)
+    importsOf(name).forEach(visit)
+  }
+  visit(entry)
+  return [...seen].map(codeOf).join('\n')
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

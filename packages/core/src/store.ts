@@ -27,9 +27,10 @@ export type StoreOptions<T = unknown> = ConnectOptions<T> &
   EventHandlers<T> & {
     /**
      * true: every store in the page with the same URL and options (the restart key) uses one
-     * connection, opened by the first and closed when the last stops (SPEC §10).
+     * connection, opened by the first and closed when the last stops (SPEC §10). 'tabs': that
+     * connection is also shared with the other tabs of this origin (SPEC §11, followsocket/tabs).
      */
-    share?: boolean
+    share?: boolean | 'tabs'
   }
 
 /** What to connect to; `url` null or undefined: nothing. */
@@ -69,7 +70,7 @@ const connectOptions = (options: Record<string, any> = {}) => Object.fromEntries
  * calling through to the one `input()` holds when it runs (partysocket's latest-ref handlers).
  * Event callbacks are not connect() options: the store calls them.
  */
-const latest = <T>(input: () => StoreInput<T>): [UrlSource, ConnectOptions<T>] => {
+const latest = <T>(input: () => StoreInput<T>, share?: 'tabs'): [UrlSource, ConnectOptions<T> & { share?: 'tabs' }] => {
   const { url, options = {} } = input() as { url: UrlSource; options?: Record<string, any> }
   const now = (key: string) => (input().options as Record<string, any> | undefined)?.[key] ?? options[key]
   const bound: Record<string, any> = {}
@@ -86,8 +87,21 @@ const latest = <T>(input: () => StoreInput<T>): [UrlSource, ConnectOptions<T>] =
     const next = input().url
     return (typeof next == 'function' ? next : url) as Extract<UrlSource, Function>
   }
+  if (share) bound.share = share
   return [typeof url == 'function' ? () => latestUrl()() : url, bound]
 }
+
+type Tabs = typeof import('./tabs')
+let tabs: Tabs | undefined
+/**
+ * Loads followsocket/tabs once. Should that fail (a chunk that cannot be fetched), share: 'tabs'
+ * means a page-level shared connection, as it does where tabs cannot share.
+ */
+const loadTabs = () =>
+  import('./tabs').then(
+    (module: Tabs) => (tabs = module),
+    (): Tabs => (tabs = { connect: (url, { share, ...options } = {}) => connect(url, options) }),
+  )
 
 /**
  * One binding's view of one connection at a time: a snapshot store for React's
@@ -109,11 +123,25 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     for (const { listener, fields } of listeners) if (!fields || changed.some((key) => fields.has(key))) listener()
   }
 
-  const start = () => {
+  const start = (): (() => void) => {
     const { url, options } = input()
+    // followsocket/tabs is loaded only by an app that asks for it, so the bindings do not carry it.
+    // Until it is here the snapshot stays idle and sends wait in `pending`, as before a first start.
+    if (options?.share == 'tabs' && !tabs) {
+      let stop: (() => void) | undefined
+      let cancelled = false
+      loadTabs().then(() => {
+        if (!cancelled) stop = start()
+      })
+      return () => {
+        cancelled = true
+        stop?.()
+      }
+    }
+    const open = options?.share == 'tabs' ? () => tabs!.connect(...latest(input, 'tabs')) : () => connect(...latest(input))
     let held: Live<T>
     try {
-      held = acquire(options?.share ? restartKey(url, options) : undefined, () => connect(...latest(input)))
+      held = acquire(options?.share ? restartKey(url, options) : undefined, open)
     } catch (error) {
       if (!isFollowSocketError(error)) throw error
       stopped = true

@@ -11,7 +11,7 @@ import { expect, test } from './fixtures'
 
 /** The page side: mounts components by id and reports what each rendered. */
 export interface Harness {
-  mount(id: string, url: string, options?: { share?: boolean; strict?: boolean }): void
+  mount(id: string, url: string, options?: { share?: boolean | 'tabs'; strict?: boolean }): void
   unmount(id: string): void
   seen(id: string): { state: string; lastMessage: unknown }
   send(id: string, data: string): void
@@ -41,7 +41,8 @@ export const harnessBundle = (entry: URL, define: Record<string, string> = {}): 
           logLevel: 'silent',
           transform: { define: { 'process.env.NODE_ENV': '"production"', ...define } },
         })
-        await bundle.write({ file: join(dir, 'harness.js'), format: 'iife', minify: true })
+        // An IIFE is one file: followsocket/tabs, which the store imports only when asked, goes in it.
+        await bundle.write({ file: join(dir, 'harness.js'), format: 'iife', minify: true, codeSplitting: false })
         await bundle.close()
         return dir
       })(),
@@ -121,5 +122,26 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
       await lab.resume()
       expect(await endpoint.receivedCount(order.length)).toEqual(order)
       expect(endpoint.connections).toBe(2)
+    })
+
+    test("share: 'tabs': two tabs with two components each open one socket, and all four get what it receives", async ({ app, lab }) => {
+      const endpoint = lab.endpoint('/live', { echo: false })
+      const second = await app.context().newPage()
+      second.on('pageerror', (error) => {
+        throw error
+      })
+      await second.goto(lab.http('/'))
+      const tabs = [app, second]
+      for (const [n, page] of tabs.entries()) {
+        await loadHarness(page)
+        await page.evaluate(({ n, url }) => [`${n}a`, `${n}b`].forEach((id) => window.harness.mount(id, url, { share: 'tabs' })), { n, url: lab.ws('/live') })
+        for (const id of [`${n}a`, `${n}b`]) await rendered(page, id, 'open')
+      }
+      expect(endpoint.connections).toBe(1)
+      for (const client of endpoint.clients) client.send('to all')
+      for (const [n, page] of tabs.entries()) for (const id of [`${n}a`, `${n}b`]) await rendered(page, id, 'open', 'to all')
+      await second.evaluate(() => window.harness.send('1b', 'from the second tab'))
+      expect(await endpoint.receivedCount(1)).toEqual(['from the second tab'])
+      expect(endpoint.connections).toBe(1)
     })
   })

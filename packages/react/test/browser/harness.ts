@@ -15,7 +15,7 @@ interface Seen {
 
 const roots = new Map<string, { root: Root; seen: Seen }>()
 
-function Sharer({ url, seen, share }: { url: string; seen: Seen; share: boolean }) {
+function Sharer({ url, seen, share }: { url: string; seen: Seen; share: boolean | 'tabs' }) {
   seen.renders++
   const result = useFollowSocket(url, { share, cache: false, reconnect: { minDelayMs: 10, maxDelayMs: 50 } })
   const { state, lastMessage } = result
@@ -26,7 +26,7 @@ function Sharer({ url, seen, share }: { url: string; seen: Seen; share: boolean 
 }
 
 const harness = {
-  mount(id: string, url: string, { share = true, strict = false } = {}) {
+  mount(id: string, url: string, { share = true, strict = false }: { share?: boolean | 'tabs'; strict?: boolean } = {}) {
     const host = document.body.appendChild(document.createElement('div'))
     const root = createRoot(host)
     const seen: Seen = { state: 'idle', lastMessage: undefined, renders: 0 }

@@ -13,7 +13,7 @@ interface Seen {
 
 const apps = new Map<string, { app: App; seen: Seen }>()
 
-const Sharer = (url: string, seen: Seen, share: boolean) =>
+const Sharer = (url: string, seen: Seen, share: boolean | 'tabs') =>
   defineComponent({
     setup() {
       const result = useFollowSocket(url, { share, cache: false, reconnect: { minDelayMs: 10, maxDelayMs: 50 } })
@@ -26,7 +26,7 @@ const Sharer = (url: string, seen: Seen, share: boolean) =>
   })
 
 const harness = {
-  mount(id: string, url: string, { share = true } = {}) {
+  mount(id: string, url: string, { share = true }: { share?: boolean | 'tabs' } = {}) {
     const seen: Seen = { state: 'idle', lastMessage: undefined }
     const app = createApp(Sharer(url, seen, share))
     app.mount(document.body.appendChild(document.createElement('div')))
