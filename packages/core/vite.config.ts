@@ -17,6 +17,19 @@ export default defineConfig(({ mode }) => {
         rolldownOptions: { output: { format: 'es', entryFileNames: 'cli.js', banner: '#!/usr/bin/env node' } },
       },
     }
+  // `--mode iife-tabs`: a second <script> build for pages that share one connection across tabs
+  // (SPEC §11): connect() from followsocket/tabs as window.FollowSocketTabs.connect. Its own
+  // file, so the main IIFE does not carry it.
+  if (mode === 'iife-tabs')
+    return {
+      build: {
+        target: 'es2022',
+        emptyOutDir: false,
+        minify: true,
+        sourcemap: true,
+        lib: { entry: { 'followsocket-tabs': 'src/tabs.ts' }, name: 'FollowSocketTabs', formats: ['iife'], fileName: (_format, name) => `${name}.iife.js` },
+      },
+    }
   const iife = mode === 'iife'
   return {
     build: {
