@@ -4,6 +4,7 @@
 // runs it with the rest.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { HAPROXY } from '@followsocket/lab/haproxy'
 import { rollingDeploy, rollTable } from '../packages/server/test/fleet/roll'
@@ -14,9 +15,14 @@ export const FLEET_TITLE = '## Rolling deploy behind HAProxy'
 export async function fleet(clients: number, windowMs = 2000): Promise<string> {
   if (!HAPROXY) return `${FLEET_TITLE}\n\nNot measured: haproxy is not installed (.ci/run installs it on Debian).`
   const version = execFileSync(HAPROXY, ['-v'], { encoding: 'utf8' }).split('\n')[0]!.replace(/ - https.*/, '')
+  // The peaks depend on how busy the machine is (a late timer closes a batch at once, a busy
+  // backend accepts a batch at once): say how busy it was.
+  const load = loadavg()[0]!.toFixed(1)
   const result = await rollingDeploy({ clients, windowMs, log: (line) => console.log(`  ${line}`) })
   return [
-    `${FLEET_TITLE} (${clients} followsocket clients, 3 backends, each drained over ${windowMs} ms)`,
+    FLEET_TITLE,
+    '',
+    `${clients} followsocket clients in Node, 3 backends, each drained over ${windowMs} ms in turn; ${cpus().length} cores, load average ${load} at the start.`,
     '',
     rollTable(result),
     '',
