@@ -8,6 +8,7 @@ import { measureSizes, sizeTable } from './size.mjs'
 import { openLatency, receiveCost, throughput, type ThroughputResult } from './browser'
 import { storm } from './storm'
 import { chart } from './chart'
+import { fleet } from './fleet'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
@@ -50,6 +51,8 @@ out('\n## Reconnect storm in Node (clients and server in one process on this mac
 const storms = await storm(quick ? 300 : 1000)
 out('| scenario | clients | recovery | peak new connections/s | preflight GETs | lost | duplicated |\n|---|---:|---:|---:|---:|---:|---:|')
 for (const r of storms) out(`| ${r.scenario} | ${r.clients} | ${r.recoveryMs} ms | ${r.peakPerSecond} | ${r.preflights} | ${r.lost} | ${r.duplicated} |`)
+
+out(`\n${await fleet(quick ? 200 : 1000)}`)
 
 writeFileSync(join(here, 'results.md'), lines.join('\n') + '\n')
 writeFileSync(join(here, 'results.svg'), chart(sizes, latency, rates))

@@ -1,5 +1,6 @@
 export { createRedirects, type Redirects } from './redirects'
 export { createComeBackLater, type ComeBackLater, type ComeBackLaterOptions } from './later'
 export { moveClients, type MovableClient, type MoveOptions } from './move'
+export { drainClients, type DrainableClient, type DrainOptions } from './drain'
 export { FollowSocketConfigError, isFollowSocketConfigError } from './errors'
 export type { CorsOptions, RedirectOptions, RedirectStatus, RuleFunction, Target } from './config'

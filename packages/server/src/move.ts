@@ -1,6 +1,5 @@
 import * as z from 'zod'
-import { parseTarget } from './config'
-import { FollowSocketConfigError } from './errors'
+import { parseTarget, settle } from './config'
 
 /** What moveClients needs of a server-side socket; a `ws` WebSocket is one. */
 export interface MovableClient {
@@ -21,20 +20,19 @@ export const MOVED = 4308
 export const MAX_REASON_BYTES = 123
 const OPEN = 1
 
-const options = z.strictObject(
-  {
-    spreadMs: z.number({ error: 'must be a number of milliseconds' }).min(0, 'must be >= 0').max(2 ** 31 - 1, 'must be below 2^31 ms').default(0),
-    // The codes an endpoint may send (RFC 6455 §7.4), as `ws` checks them.
-    code: z
-      .number()
-      .int()
-      .refine((c) => (c >= 1000 && c <= 1014 && ![1004, 1005, 1006].includes(c)) || (c >= 3000 && c <= 4999), {
-        error: (issue) => `${String(issue.input)} is not a close code an endpoint may send: keep 4308`,
-      })
-      .default(MOVED),
-  },
-  { error: 'must be an object: { spreadMs?, code? }' },
-)
+export const spreadMsField = z.number({ error: 'must be a number of milliseconds' }).min(0, 'must be >= 0').max(2 ** 31 - 1, 'must be below 2^31 ms').default(0)
+
+/** A close code an endpoint may send (RFC 6455 §7.4, as `ws` checks them); `keep` names the usual one. */
+export const closeCodeField = (keep: number) =>
+  z
+    .number()
+    .int()
+    .refine((c) => (c >= 1000 && c <= 1014 && ![1004, 1005, 1006].includes(c)) || (c >= 3000 && c <= 4999), {
+      error: (issue) => `${String(issue.input)} is not a close code an endpoint may send: keep ${keep}`,
+    })
+    .default(keep)
+
+const options = z.strictObject({ spreadMs: spreadMsField, code: closeCodeField(MOVED) }, { error: 'must be an object: { spreadMs?, code? }' })
 
 /**
  * The close reason that carries `url`: its href, or '' when that exceeds the 123 bytes a close
@@ -47,25 +45,15 @@ export const moveReason = (url: URL): string => (new TextEncoder().encode(url.hr
 export const closeAt = (i: number, count: number, spreadMs: number): number => (count ? (i * spreadMs) / count : 0)
 
 /**
- * Moves open clients to `url`: closes each with 4308 and the URL as the reason (followsocket
- * reconnects there at once), spread uniformly over `spreadMs` so that thousands of clients do
- * not reconnect in the same millisecond. Clients no longer open when their turn comes are
- * skipped. Resolves with how many were sent their close frame, once all were.
- * Rejects with a FollowSocketConfigError naming the argument when `url` or an option is wrong.
+ * Calls `close` for every client still open when its turn comes, the turns spread uniformly over
+ * `spreadMs`; resolves with how many were closed, once the last turn came. Shared by moving
+ * and draining.
  */
-export async function moveClients(clients: Iterable<MovableClient>, url: string | URL, move: MoveOptions = {}): Promise<{ moved: number }> {
-  const target = parseTarget('url', url)
-  const parsed = options.safeParse(move)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new FollowSocketConfigError(String(issue.path[0] ?? (issue.code == 'unrecognized_keys' ? issue.keys[0] : 'options')), issue.message)
-  }
-  const { spreadMs, code } = parsed.data
-  const reason = moveReason(target)
-  // A snapshot: a server's client set shrinks as the moved clients go.
+export async function closeSpread<C extends MovableClient>(clients: Iterable<C>, spreadMs: number, close: (client: C) => void): Promise<number> {
+  // A snapshot: a server's client set shrinks as the closed clients go.
   const all = [...clients]
   const start = performance.now()
-  let moved = 0
+  let closed = 0
   let next = 0
   await new Promise<void>((done) => {
     // One timer at a time, however many clients: each tick closes every client whose turn has
@@ -75,13 +63,28 @@ export async function moveClients(clients: Iterable<MovableClient>, url: string 
       for (; next < all.length && closeAt(next, all.length, spreadMs) <= elapsed; next++) {
         const client = all[next]!
         if (client.readyState !== OPEN) continue
-        client.close(code, reason)
-        moved++
+        close(client)
+        closed++
       }
       if (next < all.length) setTimeout(tick, closeAt(next, all.length, spreadMs) - elapsed)
       else done()
     }
     tick()
   })
+  return closed
+}
+
+/**
+ * Moves open clients to `url`: closes each with 4308 and the URL as the reason (followsocket
+ * reconnects there at once), spread uniformly over `spreadMs` so that thousands of clients do
+ * not reconnect in the same millisecond. Clients no longer open when their turn comes are
+ * skipped. Resolves with how many were sent their close frame, once all were.
+ * Rejects with a FollowSocketConfigError naming the argument when `url` or an option is wrong.
+ */
+export async function moveClients(clients: Iterable<MovableClient>, url: string | URL, move: MoveOptions = {}): Promise<{ moved: number }> {
+  const target = parseTarget('url', url)
+  const { spreadMs, code } = settle(options, move)
+  const reason = moveReason(target)
+  const moved = await closeSpread(clients, spreadMs, (client) => client.close(code, reason))
   return { moved }
 }
