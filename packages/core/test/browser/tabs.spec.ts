@@ -201,6 +201,28 @@ test.describe("share: 'tabs' in Chromium (SPEC §11)", () => {
     await expect(quitter!.evaluate(() => window.tab.conn.send('x'))).rejects.toThrow(/CLOSED|closed/)
   })
 
+  test('errors and binary messages reach followers as the leader saw them: a FollowSocketError with its code, an ArrayBuffer', async ({ context, lab }) => {
+    const feed = lab.endpoint('/live', { echo: false })
+    const url = lab.ws('/live')
+    const options = { share: 'tabs', reconnect: { minDelayMs: 20, maxDelayMs: 20 }, discovery: 'off' }
+    const leader = await openTab(context, lab, url, options)
+    await until(leader, 'open')
+    const follower = await openTab(context, lab, url, options)
+    await until(follower, 'open')
+    await follower.evaluate(() => {
+      window.tab.conn.on('message', ({ data }: { data: unknown }) => data instanceof ArrayBuffer && window.tab.errors.push(`binary ${data.byteLength}`))
+      window.tab.conn.on('reconnecting', ({ error }: { error?: { name: string; code: string } }) => window.tab.errors.push(`reconnecting after ${error?.name} ${error?.code}`))
+    })
+    for (const client of feed.clients) client.send(new Uint8Array([1, 2, 3]))
+    await expect.poll(() => follower.evaluate(() => window.tab.errors), POLL).toContain('binary 3')
+    // The feed goes away: the leader's handshakes fail, and its errors cross to the follower.
+    lab.remove('/live')
+    for (const client of feed.clients) client.terminate()
+    await expect.poll(() => follower.evaluate(() => window.tab.errors), POLL).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^HANDSHAKE_FAILED: ws:.* failed/), 'reconnecting after FollowSocketError HANDSHAKE_FAILED']),
+    )
+  })
+
   test('a page without BroadcastChannel falls back to a socket of its own', async ({ context, lab }) => {
     const feed = lab.endpoint('/live', { echo: false })
     const shared = await openTab(context, lab, lab.ws('/live'))
