@@ -17,6 +17,7 @@ interface Tab {
     readonly socket?: unknown
     send(data: string): void
     close(): void
+    on(type: string, handler: (payload: any) => void): () => void
   }
 }
 
