@@ -4,9 +4,11 @@
 import { createComeBackLater, createRedirects } from '@followsocket/server'
 
 const port = Number(process.argv[2])
-const redirects = createRedirects({ rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` }, origins: ['https://app.example.com'] })
+// The page origins admitted (argv[3], comma-separated), e.g. a Chromium test page's.
+const origins = process.argv[3] ? process.argv[3].split(',') : ['https://app.example.com']
+const redirects = createRedirects({ rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` }, origins })
 // An endpoint under maintenance: its GET and its upgrade both answer 503 with Retry-After.
-const later = createComeBackLater({ retryAfter: 30, origins: ['https://app.example.com'] })
+const later = createComeBackLater({ retryAfter: 30, origins })
 
 Bun.serve({
   hostname: '127.0.0.1',
@@ -16,7 +18,12 @@ Bun.serve({
     if (pathname === '/maintenance') return later.fetch(request)
     const moved = redirects.fetch(request)
     if (moved) return moved
-    if (pathname === '/v2/live' && server.upgrade(request)) return
+    if (pathname === '/v2/live') {
+      if (server.upgrade(request)) return
+      // The endpoint's own answer to a GET ends a browser's preflight, so it carries CORS too.
+      const origin = request.headers.get('origin')
+      return new Response('upgrade required', { status: 426, headers: origins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' } })
+    }
     return new Response('not found', { status: 404 })
   },
   websocket: {
