@@ -72,6 +72,13 @@ export const test = base.extend<Fixtures>({
   open: async ({ page, demo }, use) => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(String(error)))
+    // The demo never reaches the internet (the vanilla app's CDN <script> is served from the
+    // workspace's build): a request that would leave this machine is refused and fails the test.
+    const outside: string[] = []
+    await page.context().route(
+      (url) => url.hostname !== '127.0.0.1',
+      (route) => (outside.push(route.request().url()), route.abort()),
+    )
     await page.addInitScript(() => {
       addEventListener('unhandledrejection', (event) => {
         throw new Error(`unhandled rejection: ${String((event as PromiseRejectionEvent).reason)}`)
@@ -96,6 +103,7 @@ export const test = base.extend<Fixtures>({
       }
     })
     expect(errors, 'errors thrown in the page').toEqual([])
+    expect(outside, 'requests that would leave this machine').toEqual([])
   },
 })
 
