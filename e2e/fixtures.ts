@@ -30,8 +30,11 @@ export interface Fixtures {
   demo: Demo
   /** POST /api/<action> on the demo's control API (as the panel's buttons do). */
   control(action: string): Promise<void>
-  /** Opens an app at the demo's origin; fails the test on any error thrown in the page. */
-  open(name: AppName): Promise<App>
+  /**
+   * Opens an app at the demo's origin, or at `at` (a copy of it served elsewhere); fails the test
+   * on any error thrown in the page.
+   */
+  open(name: AppName, at?: string): Promise<App>
 }
 
 /** A port from the OS; startDemo also needs the next two, so a clash means another try. */
@@ -84,8 +87,8 @@ export const test = base.extend<Fixtures>({
         throw new Error(`unhandled rejection: ${String((event as PromiseRejectionEvent).reason)}`)
       })
     })
-    await use(async (name) => {
-      await page.goto(demo.apps[name])
+    await use(async (name, at) => {
+      await page.goto(at ?? demo.apps[name])
       const feed = page.getByTestId('feed')
       return {
         page,
