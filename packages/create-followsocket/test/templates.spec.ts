@@ -41,10 +41,11 @@ test.beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'followsocket-create-'))
   const packs = join(work, 'packs')
   mkdirSync(packs)
-  for (const [name, dir] of [...Object.entries(OURS), ['create-followsocket', 'packages/create-followsocket']]) {
+  const packages: [keyof typeof tarballs, string][] = [...(Object.entries(OURS) as [Ours, string][]), ['create-followsocket', 'packages/create-followsocket']]
+  for (const [name, dir] of packages) {
     // create-followsocket's prepack builds it, templates/ included, from examples/ as they are now.
     const file = sh('npm', ['pack', '--pack-destination', packs, '--silent'], join(root, dir), { npm_config_offline: 'true' }).trim().split('\n').pop()!
-    tarballs[name as Ours] = join(packs, file)
+    tarballs[name] = join(packs, file)
   }
   cdn = unpack(tarballs.followsocket, join(work, 'cdn'))
 })
