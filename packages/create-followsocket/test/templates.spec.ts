@@ -165,7 +165,7 @@ for (const template of APPS) {
       await expect(chat.state).toHaveText('reconnecting')
       await expect(chat.banner).toContainText(/Reconnecting in \d+ s\./)
       await expect(chat.retryNow).toBeVisible()
-      console.log(`${template}: open at ${demo.live.v1}, moved to ${demo.live.v2} (4308), then "${await chat.banner.innerText()}"`)
+      console.log(`${template}: open at ${demo.live.v1}, followed the 4308 to ${demo.live.v2}, counted down ("Reconnecting in N s.", Retry now) while the feed was down`)
     } finally {
       await new Promise((done) => server.close(done))
     }
