@@ -30,8 +30,11 @@ export interface Fixtures {
   demo: Demo
   /** POST /api/<action> on the demo's control API (as the panel's buttons do). */
   control(action: string): Promise<void>
-  /** Opens an app at the demo's origin; fails the test on any error thrown in the page. */
-  open(name: AppName): Promise<App>
+  /**
+   * Opens an app at the demo's origin, or at `at` (a copy of it served elsewhere); fails the test
+   * on any error thrown in the page.
+   */
+  open(name: AppName, at?: string): Promise<App>
 }
 
 /** A port from the OS; startDemo also needs the next two, so a clash means another try. */
@@ -72,13 +75,20 @@ export const test = base.extend<Fixtures>({
   open: async ({ page, demo }, use) => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(String(error)))
+    // The demo never reaches the internet (the vanilla app's CDN <script> is served from the
+    // workspace's build): a request that would leave this machine is refused and fails the test.
+    const outside: string[] = []
+    await page.context().route(
+      (url) => url.hostname !== '127.0.0.1',
+      (route) => (outside.push(route.request().url()), route.abort()),
+    )
     await page.addInitScript(() => {
       addEventListener('unhandledrejection', (event) => {
         throw new Error(`unhandled rejection: ${String((event as PromiseRejectionEvent).reason)}`)
       })
     })
-    await use(async (name) => {
-      await page.goto(demo.apps[name])
+    await use(async (name, at) => {
+      await page.goto(at ?? demo.apps[name])
       const feed = page.getByTestId('feed')
       return {
         page,
@@ -96,6 +106,7 @@ export const test = base.extend<Fixtures>({
       }
     })
     expect(errors, 'errors thrown in the page').toEqual([])
+    expect(outside, 'requests that would leave this machine').toEqual([])
   },
 })
 

@@ -1,7 +1,8 @@
 // Checks each package as npm users meet it (STYLE: "Check the package as npm users meet it"):
 // `npm pack`, then publint (the exports map, files, fields) and arethetypeswrong (types for
-// import and require under node16 and bundler resolution). Prints one ✓/✗ line per package, and
-// one for the declarations in a Node-only TypeScript project (no DOM lib).
+// import and require under node16 and bundler resolution), and no `workspace:` range left in what
+// npm would install (npm refuses it). Prints one ✓/✗ line per package, and one for the
+// declarations in a Node-only TypeScript project (no DOM lib).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,7 +10,7 @@ import { dirname, join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 const bin = (name) => join(root, 'node_modules/.bin', name)
-const PACKAGES = ['core', 'server', 'react', 'vue']
+const PACKAGES = ['core', 'server', 'react', 'vue', 'create-followsocket']
 
 let failed = 0
 const out = mkdtempSync(join(tmpdir(), 'fs-pack-'))
@@ -17,28 +18,35 @@ const tarballs = {}
 try {
   for (const name of PACKAGES) {
     const dir = join(root, 'packages', name)
-    const { name: npmName } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    const { name: npmName, exports } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     const problems = []
     try {
       const file = execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()
       const tarball = join(out, file)
       tarballs[npmName] = tarball
+      const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }))
+      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies'])
+        for (const [name, range] of Object.entries(packed[field] ?? {}))
+          if (range.startsWith('workspace:')) problems.push(`${field}: ${name} is ${range}, which npm cannot install: give a version range`)
       try {
         execFileSync(bin('publint'), [tarball, '--strict'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' })
       } catch (error) {
         problems.push(`publint: ${(error.stdout || error.message).trim()}`)
       }
-      try {
-        // node10 cannot resolve subpath exports at all; node16 and bundlers are what users run.
-        execFileSync(bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], { encoding: 'utf8', stdio: 'pipe' })
-      } catch (error) {
-        problems.push(`attw: ${(error.stdout || error.message).trim()}`)
+      // A command only (create-followsocket) has no module entries for attw to check.
+      if (exports) {
+        try {
+          // node10 cannot resolve subpath exports at all; node16 and bundlers are what users run.
+          execFileSync(bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], { encoding: 'utf8', stdio: 'pipe' })
+        } catch (error) {
+          problems.push(`attw: ${(error.stdout || error.message).trim()}`)
+        }
       }
     } catch (error) {
       problems.push(`npm pack: ${error.message}`)
     }
     if (problems.length) failed++
-    console.log(`${problems.length ? '✗' : '✓'} ${npmName} packs clean (publint, arethetypeswrong)`)
+    console.log(`${problems.length ? '✗' : '✓'} ${npmName} packs clean (publint${exports ? ', arethetypeswrong' : ''}, no workspace: ranges)`)
     for (const problem of problems) console.log(problem.replace(/^/gm, '    '))
   }
   failed += nodeOnlyTypes() ? 0 : 1

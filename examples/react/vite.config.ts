@@ -1,10 +1,8 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 
-// Served by the demo server at /react/ from dist/. The workspace packages resolve to their
-// built dist/ (no source condition): the example runs what npm users get.
+// base './': the build runs from any path, the demo's /react/ as well as a server's root.
 export default defineConfig({
-  base: '/react/',
+  base: './',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true },
 })

@@ -1,10 +1,8 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
-// Served by the demo server at /vue/ from dist/. The workspace packages resolve to their built
-// dist/ (no source condition): the example runs what npm users get.
+// base './': the build runs from any path, the demo's /vue/ as well as a server's root.
 export default defineConfig({
-  base: '/vue/',
+  base: './',
   plugins: [vue()],
-  build: { outDir: 'dist', emptyOutDir: true },
 })

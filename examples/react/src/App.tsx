@@ -2,11 +2,12 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useFollowSocket } from '@followsocket/react'
 import type { FollowSocketError, RedirectInfo } from 'followsocket'
-import { banner, probeBlocked } from '../../shared/banner.js'
-import { chat, liveUrl } from '../../shared/message.js'
+import { banner, probeBlocked } from './banner.js'
+import { chat, feedUrl } from './message.js'
 import { FeedMessage } from './feed'
 
-const url = liveUrl(location)
+// ?feed= in the page's address, else VITE_FEED_URL when the app was built, else the demo's feed.
+const url = feedUrl(location, import.meta.env.VITE_FEED_URL)
 // The badge and the chat below are separate components on one connection: with share: true,
 // every useFollowSocket in the page with this URL and these options uses the same socket.
 const FEED = { parse: 'json', schema: FeedMessage, share: true } as const

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 
-// The live feed's messages (examples/server/src/live.ts). As the connection's `schema`, a frame
-// that does not match is skipped with INVALID_MESSAGE, and `data` is typed as FeedMessage.
+// The demo feed's messages (examples/server/src/live.ts in the followsocket repository). As the
+// connection's `schema`, a frame that does not match is skipped with INVALID_MESSAGE, and `data`
+// is typed as FeedMessage.
 export const FeedMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tick'), n: z.int(), at: z.string() }),
   z.object({ type: z.literal('chat'), id: z.string(), text: z.string(), at: z.string() }),

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import '../../shared/app.css'
+import './app.css'
 import { App } from './App'
 
 createRoot(document.getElementById('root')!).render(

@@ -20,12 +20,18 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 // URL prefix → folder. The React and Vue apps are served from their Vite builds.
 const STATIC: [string, string][] = [
   ['/followsocket/', here('../../../packages/core/dist/')],
-  ['/shared/', here('../../shared/')],
   ['/vanilla/', here('../../vanilla/')],
   ['/react/', here('../../react/dist/')],
   ['/vue/', here('../../vue/dist/')],
   ['/panel/', here('../panel/')],
 ]
+
+// The vanilla app loads the <script> build from the CDN, as the core README shows it. The demo
+// serves the page with this workspace's build in place of the CDN's: nothing is published from
+// here, and the demo (and e2e/) must run what the workspace builds without reaching the internet.
+const CDN = /https:\/\/unpkg\.com\/followsocket@[^/]+\/dist\//g
+const localBuild = (prefix: string, file: string, body: Buffer) =>
+  prefix === '/vanilla/' && extname(file) === '.html' ? String(body).replace(CDN, '/followsocket/') : body
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,7 +47,7 @@ async function serveStatic(path: string, res: ServerResponse): Promise<boolean> 
     const file = normalize(join(dir, path.slice(prefix.length) || 'index.html'))
     if (!file.startsWith(dir)) break
     try {
-      const body = await readFile(file)
+      const body = localBuild(prefix, file, await readFile(file))
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body)
       return true
     } catch {

@@ -1,5 +1,5 @@
 import { createApp } from 'vue'
-import '../../shared/app.css'
+import './app.css'
 import App from './App.vue'
 
 createApp(App).mount('#app')

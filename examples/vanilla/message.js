@@ -1,5 +1,6 @@
 // The live feed's messages, as a Standard Schema (https://standardschema.dev) written by hand, so
-// the vanilla app can validate without a bundler. The React and Vue apps use zod for the same.
+// the vanilla app can validate without a bundler (the React and Vue apps use zod for the same),
+// and the feed's address. Each app has an identical copy (create-followsocket's tests check).
 
 /** @typedef {{ type: 'tick', n: number, at: string } | { type: 'chat', id: string, text: string, at: string }} FeedMessage */
 
@@ -20,12 +21,14 @@ export const feedMessage = {
 }
 
 /**
- * The live feed's address for a page served by the demo: the port after the page's own
- * (`?url=` overrides it, e.g. for an app on Vite's dev server).
+ * The live feed's address: the page's `?feed=` (point a copy of this app at any server without
+ * editing it), else `fallback` (the React and Vue apps pass VITE_FEED_URL from their build), else
+ * the demo's own feed, on the port after the page's.
  * @param {Location} location
+ * @param {string} [fallback]
  */
-export const liveUrl = ({ search, hostname, port }) =>
-  new URLSearchParams(search).get('url') ?? `ws://${hostname}:${Number(port) + 1}/v1/live`
+export const feedUrl = ({ search, hostname, port }, fallback) =>
+  new URLSearchParams(search).get('feed') || fallback || `ws://${hostname}:${Number(port) + 1}/v1/live`
 
 /** A chat message as the apps send it; `id` lets the sender see its own message come back. */
 export const chat = (text) => ({ type: 'chat', id: Math.random().toString(36).slice(2), text })

@@ -1,6 +1,7 @@
 // What the three example apps tell people about their connection: one function from the
-// connection's state to a banner, shared so the vanilla, React and Vue apps say the same thing.
-// Plain ES module (the vanilla app loads it without a bundler).
+// connection's state to a banner, so the vanilla, React and Vue apps say the same thing. Each app
+// has its own copy, to stay whole when copied out (create-followsocket's tests keep the copies
+// identical). Plain ES module (the vanilla app loads it without a bundler).
 
 /** @typedef {'idle'|'resolving'|'connecting'|'open'|'reconnecting'|'closing'|'closed'} State */
 /** @typedef {{ attempt: number, delayMs: number, at: number }} Retry */

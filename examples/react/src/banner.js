@@ -1,0 +1,88 @@
+// What the three example apps tell people about their connection: one function from the
+// connection's state to a banner, so the vanilla, React and Vue apps say the same thing. Each app
+// has its own copy, to stay whole when copied out (create-followsocket's tests keep the copies
+// identical). Plain ES module (the vanilla app loads it without a bundler).
+
+/** @typedef {'idle'|'resolving'|'connecting'|'open'|'reconnecting'|'closing'|'closed'} State */
+/** @typedef {{ attempt: number, delayMs: number, at: number }} Retry */
+/** @typedef {{ code: string, message: string }} Failure */
+/** @typedef {{ tone: 'ok'|'info'|'warn'|'error', text: string, retry: boolean }} Banner */
+
+/** A sentence per error code, for people rather than developers. */
+export const REASONS = {
+  INVALID_URL: 'This app was given an address that is not a WebSocket URL.',
+  INVALID_OPTIONS: 'This app is misconfigured.',
+  REDIRECT_LOOP: 'The live feed’s address redirects in a circle.',
+  TOO_MANY_REDIRECTS: 'The live feed moved too many times to follow.',
+  INSECURE_REDIRECT: 'The live feed moved to an insecure address, so we did not follow it.',
+  REDIRECT_NOT_ALLOWED: 'The live feed moved somewhere this app does not trust.',
+  DISCOVERY_BLOCKED: 'We could not reach the live feed.',
+  DISCOVERY_BLOCKED_CORS: 'This server does not allow discovery from this site.',
+  DISCOVERY_TIMEOUT: 'The live feed is taking too long to answer.',
+  HANDSHAKE_FAILED: 'The live feed refused the connection.',
+  CONNECT_TIMEOUT: 'The live feed is not answering.',
+  HEARTBEAT_TIMEOUT: 'The connection went quiet.',
+  RETRIES_EXHAUSTED: 'We stopped trying to reconnect.',
+  SEND_BUFFER_FULL: 'Too many unsent messages: wait for the connection to come back.',
+  CLOSED: 'The connection is closed.',
+  INVALID_MESSAGE: 'The live feed sent a message this app could not read; it was skipped.',
+}
+
+const seconds = (ms) => Math.max(0, Math.ceil(ms / 1000))
+const place = (url) => {
+  try {
+    const u = new URL(url)
+    return `${u.host}${u.pathname}`
+  } catch {
+    return url
+  }
+}
+
+/**
+ * The banner for a connection right now.
+ * @param {{ state: State, error?: Failure, retry?: Retry, redirect?: { to: string, via: string }, blocked?: boolean, now?: number }} s
+ *   `blocked`: the last DISCOVERY_BLOCKED was a CORS refusal, not an outage (see probeBlocked).
+ * @returns {Banner}
+ */
+export function banner({ state, error, retry, redirect, blocked, now = Date.now() }) {
+  const reason = error ? (error.code === 'DISCOVERY_BLOCKED' && blocked ? REASONS.DISCOVERY_BLOCKED_CORS : REASONS[error.code] ?? error.message) : ''
+  switch (state) {
+    case 'idle':
+    case 'resolving':
+    case 'connecting':
+      // A retry in progress keeps saying why it is needed.
+      if (error) return { tone: 'warn', text: `${reason} Reconnecting…`, retry: false }
+      return { tone: 'info', text: 'Connecting to the live feed…', retry: false }
+    case 'open':
+      if (redirect) return { tone: 'ok', text: `The live feed moved to ${place(redirect.to)}. You are connected there.`, retry: false }
+      return { tone: 'ok', text: 'Live.', retry: false }
+    case 'reconnecting':
+      if (retry && retry.delayMs === Infinity)
+        return { tone: 'warn', text: 'You are offline — we will reconnect when you are back.', retry: false }
+      return {
+        tone: 'warn',
+        text: `${reason || 'Connection lost.'} Reconnecting in ${seconds((retry?.at ?? now) - now)} s.`,
+        retry: true,
+      }
+    case 'closing':
+      return { tone: 'info', text: 'Disconnecting…', retry: false }
+    case 'closed':
+      return { tone: 'error', text: `${reason || 'Disconnected.'}`, retry: true }
+  }
+  return { tone: 'info', text: state, retry: false }
+}
+
+/**
+ * A browser cannot tell a CORS refusal from an outage: both make the preflight's fetch throw.
+ * A no-cors request can: it succeeds (opaquely) when the server answers at all.
+ * @param {string} wsUrl the URL the app connects to
+ * @returns {Promise<boolean>} true when the server is up and refused discovery
+ */
+export async function probeBlocked(wsUrl) {
+  try {
+    await fetch(wsUrl.replace(/^ws/, 'http'), { mode: 'no-cors', cache: 'no-store' })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,34 @@
+// The live feed's messages, as a Standard Schema (https://standardschema.dev) written by hand, so
+// the vanilla app can validate without a bundler (the React and Vue apps use zod for the same),
+// and the feed's address. Each app has an identical copy (create-followsocket's tests check).
+
+/** @typedef {{ type: 'tick', n: number, at: string } | { type: 'chat', id: string, text: string, at: string }} FeedMessage */
+
+const isString = (v) => typeof v === 'string'
+
+/** @type {import('followsocket').StandardSchemaV1<unknown, FeedMessage>} */
+export const feedMessage = {
+  '~standard': {
+    version: 1,
+    vendor: 'followsocket-demo',
+    validate(value) {
+      const v = /** @type {any} */ (value)
+      if (v?.type === 'tick' && Number.isInteger(v.n) && isString(v.at)) return { value: v }
+      if (v?.type === 'chat' && isString(v.id) && isString(v.text) && isString(v.at)) return { value: v }
+      return { issues: [{ message: 'not a tick or chat message' }] }
+    },
+  },
+}
+
+/**
+ * The live feed's address: the page's `?feed=` (point a copy of this app at any server without
+ * editing it), else `fallback` (the React and Vue apps pass VITE_FEED_URL from their build), else
+ * the demo's own feed, on the port after the page's.
+ * @param {Location} location
+ * @param {string} [fallback]
+ */
+export const feedUrl = ({ search, hostname, port }, fallback) =>
+  new URLSearchParams(search).get('feed') || fallback || `ws://${hostname}:${Number(port) + 1}/v1/live`
+
+/** A chat message as the apps send it; `id` lets the sender see its own message come back. */
+export const chat = (text) => ({ type: 'chat', id: Math.random().toString(36).slice(2), text })
