@@ -2,15 +2,13 @@
 // port of 127.0.0.1 with the caller's configuration, in a temporary directory of its own, with a
 // stats socket at admin level so a test can drive it through the runtime API (drain a server,
 // read its state) as an operator does with socat.
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs'
+import { existsSync, watch, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './index'
+import { findBinary, startDaemon } from './daemon'
 
 /** The haproxy binary, if this machine has one (.ci/run installs it on Debian). */
-export const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy', '/usr/local/sbin/haproxy', '/usr/local/bin/haproxy'].find(existsSync)
+export const HAPROXY = findBinary('haproxy')
 
 export interface Haproxy {
   /** The port the caller's configuration was asked to bind. */
@@ -37,11 +35,14 @@ export const runtimeCommand = (socket: string, line: string): Promise<string> =>
 /** Resolves once `file` exists in `dir` (an fs.watch event, not a poll), or never once `signal` aborts. */
 const appears = (dir: string, file: string, signal: AbortSignal): Promise<void> =>
   new Promise((done) => {
-    const watcher = watch(dir, { signal }, () => {
-      if (existsSync(join(dir, file))) watcher.close(), done()
-    })
+    const check = () => {
+      if (!existsSync(join(dir, file))) return
+      watcher.close()
+      done()
+    }
+    const watcher = watch(dir, { signal }, check)
     watcher.on('error', () => {})
-    if (existsSync(join(dir, file))) watcher.close(), done()
+    check()
   })
 
 /**
@@ -50,52 +51,27 @@ const appears = (dir: string, file: string, signal: AbortSignal): Promise<void> 
  */
 export type HaproxyConfig = (port: number, socket: string) => string
 
-const attempt = async (config: HaproxyConfig): Promise<Haproxy> => {
-  if (!HAPROXY) throw new Error('haproxy is not installed: .ci/run installs it with apt-get on Debian')
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'followsocket-haproxy-'))
-  const socket = join(dir, 'admin.sock')
-  const text = config(port, socket)
-  const own = text.includes(socket) ? '' : `global\n    stats socket ${socket} mode 600 level admin\n\n`
-  writeFileSync(join(dir, 'haproxy.cfg'), own + text)
-  const child = spawn(HAPROXY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stdout!.on('data', (chunk) => (log += chunk))
-  child.stderr!.on('data', (chunk) => (log += chunk))
-  const exited = new Promise<void>((done) => child.once('exit', () => done()))
-  const giveUp = new AbortController()
-  try {
-    await new Promise<void>((done, fail) => {
-      child.once('exit', (code) => fail(new Error(`haproxy exited (${code}):\n${log}`)))
-      child.once('error', fail)
-      // Listeners are bound before the stats socket appears; its first answer means the
-      // event loop runs, so the proxy's port accepts too.
-      appears(dir, 'admin.sock', giveUp.signal)
-        .then(() => runtimeCommand(socket, 'show info'))
-        .then(() => done(), fail)
-    })
-  } catch (error) {
-    giveUp.abort()
-    if (child.exitCode === null) child.kill('SIGKILL')
-    rmSync(dir, { recursive: true, force: true })
-    throw error
-  }
-  return {
-    port,
-    socket,
-    command: (line) => runtimeCommand(socket, line),
-    async stop() {
-      // SIGTERM: hard stop, so open tunnels (WebSockets) do not hold the test up.
-      if (child.exitCode === null) child.kill('SIGTERM')
-      await exited
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
 /**
  * Starts HAProxy with `config(port, socket)`; resolves once its stats socket answers, rejects
- * with HAProxy's log if it exits. The port can be taken between the probe and HAProxy's bind,
- * so it tries twice.
+ * with HAProxy's log if it exits.
  */
-export const startHaproxy = (config: HaproxyConfig): Promise<Haproxy> => attempt(config).catch(() => attempt(config))
+export const startHaproxy = async (config: HaproxyConfig): Promise<Haproxy> => {
+  const daemon = await startDaemon({
+    name: 'haproxy',
+    binary: HAPROXY,
+    setup(dir, port) {
+      const socket = join(dir, 'admin.sock')
+      const text = config(port, socket)
+      const own = text.includes(socket) ? '' : `global\n    stats socket ${socket} mode 600 level admin\n\n`
+      writeFileSync(join(dir, 'haproxy.cfg'), own + text)
+      return { args: ['-db', '-f', join(dir, 'haproxy.cfg')] }
+    },
+    // Listeners are bound before the stats socket appears; its first answer means the event
+    // loop runs, so the proxy's port accepts too.
+    ready: { when: (dir, signal) => appears(dir, 'admin.sock', signal).then(() => runtimeCommand(join(dir, 'admin.sock'), 'show info')) },
+    // A hard stop, so open tunnels (WebSockets) do not hold the test up.
+    stopSignal: 'SIGTERM',
+  })
+  const socket = join(daemon.dir, 'admin.sock')
+  return { port: daemon.port, socket, command: (line) => runtimeCommand(socket, line), stop: daemon.stop }
+}
