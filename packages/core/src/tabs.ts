@@ -157,11 +157,10 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     if (seq < next) return
     taken.set(from, seq)
     outbox.push(message)
+    // A copy held early is done with too (the tab posted it again, in order).
+    early.delete(`${from} ${seq}`)
     const after = early.get(`${from} ${seq + 1}`)
-    if (after) {
-      early.delete(`${from} ${seq + 1}`)
-      take(after)
-    }
+    if (after) take(after)
   }
 
   const snapshotOf = (c: Connection<T>): Snapshot => ({ state: c.state, url: c.url, resolvedUrl: c.resolvedUrl, redirect: snapshot.redirect })
