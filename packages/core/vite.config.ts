@@ -29,6 +29,7 @@ export default defineConfig(({ mode }) => {
         sourcemap: true,
         lib: { entry: { 'followsocket-tabs': 'src/tabs.ts' }, name: 'FollowSocketTabs', formats: ['iife'], fileName: (_format, name) => `${name}.iife.js` },
       },
+      resolve: { conditions: ['@followsocket/source', 'browser'] },
     }
   const iife = mode === 'iife'
   return {
@@ -44,11 +45,13 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: iife
         ? {}
         : {
-            external: ['mitt'],
+            // '#hops' stays an import, resolved when the package is used: package.json maps it to
+            // hops.browser.js for bundlers targeting browsers and to hops.js elsewhere.
+            external: ['mitt', '#hops'],
             output: (['es', 'cjs'] as const).map((format) => ({ format, chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}` })),
           },
       lib: {
-        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts', tabs: 'src/tabs.ts' }) as Record<string, string>,
+        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts', tabs: 'src/tabs.ts', hops: 'src/hops.ts', 'hops.browser': 'src/hops.browser.ts' }) as Record<string, string>,
         name: 'FollowSocket',
         formats: iife ? ['iife'] : undefined, // else ES + CJS, from the outputs above
         fileName: (format, name) => `${name}.${format === 'es' ? 'js' : format === 'cjs' ? 'cjs' : 'iife.js'}`,
@@ -58,6 +61,9 @@ export default defineConfig(({ mode }) => {
       include: ['test/**/*.test.ts'],
       testTimeout: 15000,
     },
-    resolve: { conditions: ['@followsocket/source'] },
+    // The <script> builds run in browsers: '#hops' is the browser's (see package.json "imports").
+    resolve: { conditions: iife ? ['@followsocket/source', 'browser'] : ['@followsocket/source'] },
+    // Tests run in Node on the source: '#hops' is the source of the Node walk there.
+    ssr: { resolve: { conditions: ['@followsocket/source', 'module', 'node', 'development|production'] } },
   }
 })
