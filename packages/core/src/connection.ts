@@ -39,7 +39,7 @@ const noop = () => {}
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
   const WS = s.WebSocket ?? globalThis.WebSocket
-  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No global WebSocket: pass options.WebSocket (in Node 20, from `ws`)')
+  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No WebSocket here: pass options.WebSocket (`ws` in Node 20)')
   let requested = typeof url == 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
   const pacing = createPacing()

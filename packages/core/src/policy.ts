@@ -23,14 +23,14 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
   const refuse = (code: ErrorCode, why: string): never => {
     throw new FollowSocketError(code, `Redirect to ${to.href} refused: ${why}`, to.href)
   }
-  if (!isWebUrl(to)) refuse('REDIRECT_NOT_ALLOWED', 'only http(s) and ws(s) targets are followed')
+  if (!isWebUrl(to)) refuse('REDIRECT_NOT_ALLOWED', 'not an http(s) or ws(s) URL')
   if (to.username || to.password) refuse('REDIRECT_NOT_ALLOWED', 'it carries user:password@')
   const http = toHttp(to)
   if (policy.allowedOrigins && !policy.allowedOrigins.some((origin) => origin.test(new URL(http).origin)))
     refuse('REDIRECT_NOT_ALLOWED', 'its origin is not in allowedOrigins')
-  if (isSecure(from) && !isSecure(to) && !policy.allowInsecure) refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to permit it')
-  if (seen.includes(http) || toHttp(from) == http) refuse('REDIRECT_LOOP', 'it leads back to a URL already visited')
-  if (hop > policy.maxRedirects) refuse('TOO_MANY_REDIRECTS', `more than maxRedirects (${policy.maxRedirects}) hops`)
+  if (isSecure(from) && !isSecure(to) && !policy.allowInsecure) refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to allow it')
+  if (seen.includes(http) || toHttp(from) == http) refuse('REDIRECT_LOOP', 'it loops back')
+  if (hop > policy.maxRedirects) refuse('TOO_MANY_REDIRECTS', `over maxRedirects (${policy.maxRedirects})`)
 }
 
 /** Checks a whole chain of hops (a remembered one) against the policy, as discovery checked each. */
