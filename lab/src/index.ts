@@ -64,6 +64,12 @@ export interface Lab {
   redirect(path: string, target: string, route?: RedirectRoute): void
   endpoint(path: string, options?: EndpointOptions): Endpoint
   route(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void
+  /**
+   * Answers both the GET and the upgrade at `path` with `status` and `headers` (a server that
+   * refuses, is gone or asks to come back later). CORS on the GET: `cors` (default '*'), exposing
+   * the given headers to the page.
+   */
+  status(path: string, status: number, options?: { headers?: Record<string, string>; cors?: Cors }): void
   /** Serves files under `dir` at `prefix` (e.g. '/dist/'). */
   serve(prefix: string, dir: string): void
   /** Forgets the route at `path`: its requests get 404. */
@@ -267,6 +273,20 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       routes.set(path, {
         get: handler,
         upgrade: (_req, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'),
+      })
+    },
+    status(path, status, { headers = {}, cors = '*' } = {}) {
+      const exposed = Object.keys(headers).join(', ')
+      routes.set(path, {
+        get(req, res) {
+          const allow = corsHeaders(cors, req.headers.origin)
+          res.writeHead(status, { ...headers, ...allow, ...(exposed && allow['access-control-allow-origin'] ? { 'access-control-expose-headers': exposed } : {}), 'content-length': '0' })
+          res.end()
+        },
+        upgrade(_req, socket) {
+          const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+          socket.end(`HTTP/1.1 ${status} Refused\r\n${lines}Content-Length: 0\r\nConnection: close\r\n\r\n`)
+        },
       })
     },
     serve(prefix, dir) {
