@@ -1,6 +1,6 @@
 import { backoffDelay, timerDelay } from './backoff'
 import { forget, remember } from './cache'
-import { locate } from './discovery'
+import { locate, type Found } from './discovery'
 import { FollowSocketError, isFinal } from './errors'
 import { createEvents, type Events } from './events'
 import { settings } from './options'
@@ -88,37 +88,22 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.close()
   }
 
-  const redirect = (to: string, hops: Hop[], via: RedirectInfo['via']): RedirectInfo => ({ from: requested, to, hops, via })
-
   /** Forgets a remembered location that stopped working and finds the endpoint again. */
   const rediscover = () => {
     forget(s, requested)
     start(s.discovery != 'off')
   }
 
-  /** Runs `next` (a move, a rediscovery) now if pacing allows it, else after a back-off wait. */
-  const paced = (next: () => void, error?: FollowSocketError) => {
-    if (pacing.immediate()) next()
-    else if (error) fail(error, next)
-    else retry(undefined, next)
-  }
-
-  /** Opens the socket where a close frame moved the endpoint, remembering it for later connects. */
-  const follow = (move: RedirectInfo) => {
-    remember(s, requested, move.to, move.hops)
-    open(move, true)
-  }
-
   /**
    * Runs one connect attempt: the URL function, the cache, a preflight when `discover` is set
-   * (or discovery is 'preflight'), then the socket. `failure` is the handshake failure that
-   * sent 'auto' mode to the preflight: it stands when the preflight finds no redirect.
+   * (or discovery is 'preflight'), then the socket. `failed`: the direct handshake failed and
+   * sent 'auto' mode to the preflight, which then says why when it finds no redirect.
    */
-  const start = async (discover?: boolean, failure?: FollowSocketError) => {
+  const start = async (discover?: boolean, failed?: boolean) => {
     halt()
     const g = generation
     discover ||= s.discovery == 'preflight'
-    const callUrl = typeof url == 'function' && !failure
+    const callUrl = typeof url == 'function' && !failed
     // Synchronously, so that reconnect() never leaves the state reading 'closed'.
     if (!setState(callUrl || discover ? 'resolving' : 'connecting')) return
     try {
@@ -128,17 +113,20 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
-      const found = await locate(requested, s, discover, failure)
-      if (g === generation) open(found && redirect(found.url, found.hops, found.via), discover)
+      const found = await locate(requested, s, discover, failed)
+      if (g === generation) open(found)
     } catch (error) {
       if (g === generation) fail(error as FollowSocketError)
     }
   }
 
-  /** Opens the socket at `moved.to` (else the requested URL); `discovered`: a preflight already ran. */
-  const open = (moved: RedirectInfo | undefined, discovered: boolean) => {
-    const target = moved?.to ?? requested
-    if (!setState('connecting') || (moved && !say('redirect', moved))) return
+  /**
+   * Opens the socket where `found` leads (else at the requested URL). A preflight's `found` also
+   * says why a failed handshake there failed (its refusal, SPEC §9).
+   */
+  const open = (found?: Found) => {
+    const target = found?.url ?? requested
+    if (!setState('connecting') || (found?.redirected && !say('redirect', { from: requested, to: target, hops: found.hops, via: found.via }))) return
     let ws: WebSocket
     try {
       // Typed as the DOM WebSocket for `socket`; `ws` in Node has what is used here.
@@ -152,8 +140,13 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     // endpoint again (paced). In 'auto' mode a failed direct handshake is what calls for a preflight.
     const failed = (error: FollowSocketError) => {
       socket = undefined
-      if (moved && moved.via != 'preflight') paced(rediscover, error)
-      else if (s.discovery == 'auto' && !discovered && error.code == 'HANDSHAKE_FAILED') start(true, error)
+      const handshake = error.code == 'HANDSHAKE_FAILED'
+      // Rediscovery is at once only if pacing allows it; else it follows the error's back-off wait.
+      if (found && found.via != 'preflight') {
+        if (pacing.immediate()) rediscover()
+        else fail(error, rediscover)
+      } else if (found) fail((handshake && found.refusal) || error)
+      else if (s.discovery == 'auto' && handshake) start(true, true)
       else fail(error)
     }
     socket = ws
@@ -173,7 +166,17 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       // keeps it for the next socket.
       if (!setState('open') || !say('open', { url: target })) return
       for (const data of queue.splice(0)) ws.send(data)
-      if (s.heartbeat) startHeartbeat(ws, s.heartbeat)
+      const beat = s.heartbeat
+      pongTimer = undefined
+      if (beat)
+        heartbeat = setInterval(() => {
+          ws.send(beat.message)
+          // Silent since the last ping: the socket is dead even if no close ever comes.
+          pongTimer ??= setTimeout(() => {
+            drop()
+            if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target))) closed(1006, '', false)
+          }, timerDelay(beat.timeoutMs))
+        }, timerDelay(beat.intervalMs))
     }
     // A listener rather than the onmessage attribute: Chromium dispatches to it faster, and this
     // is the hot path. It stays attached after drop(): a frame the old socket still had in flight
@@ -208,7 +211,14 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         // A move back to a URL this chain already left is a loop (policy, so final).
         const to = movedTo(reason, was, s, pacing.left)
         pacing.left.push(toHttp(new URL(was)))
-        next = to ? () => follow(redirect(to, [{ from: was, to }], 'close-frame')) : rediscover
+        next = rediscover
+        if (to)
+          next = () => {
+            // Where the close frame moved the endpoint is remembered for later connects too.
+            const hops = [{ from: was, to }]
+            remember(s, requested, to, hops)
+            open({ url: to, redirected: true, hops, via: 'close-frame' })
+          }
       } catch (error) {
         refusal = error as FollowSocketError
       }
@@ -248,49 +258,39 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       if (setState('closed')) emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
       return
     }
-    const delayMs = offline() ? Infinity : backoffDelay(++attempt, s.reconnect)
-    if (setState('reconnecting') && say('reconnecting', { attempt, delayMs, error })) wait(delayMs, next)
+    // A server that asked for a wait (Retry-After) gets it, plus this attempt's jittered back-off
+    // so that a fleet told the same does not come back in the same second.
+    const asked = error?.retryAfterMs
+    const delayMs = offline() ? Infinity : backoffDelay(++attempt, s.reconnect) + (asked ?? 0)
+    if (setState('reconnecting') && say('reconnecting', { attempt, delayMs, error })) wait(delayMs, next, !!asked && delayMs < Infinity)
   }
 
   // A pending wait is cut short when the user comes back: network online, tab visible again,
-  // page restored from the back/forward cache. Listeners exist only while a wait is pending.
-  const wait = (delayMs: number, next: () => unknown) => {
+  // page restored from the back/forward cache; except a wait the server asked for (`held`).
+  // Listeners exist only while a wait is pending. visibilitychange, fired at the document,
+  // bubbles to the window, where the other two are fired.
+  const wait = (delayMs: number, next: () => unknown, held: boolean) => {
     const g = generation
-    const win = globalThis as Partial<Window & typeof globalThis>
-    const doc = win.document
+    const listening = new AbortController()
     const resume = (event?: Event & { persisted?: boolean }) => {
       const back =
         !event ||
         event.type == 'online' ||
         // pageshow counts only when the page is restored from the back/forward cache.
         (event.type == 'pageshow' && event.persisted) ||
-        (event.type == 'visibilitychange' && doc?.visibilityState == 'visible')
+        (event.type == 'visibilitychange' && document.visibilityState == 'visible')
       if (!back) return
       cancelWait?.()
       if (g === generation) next()
     }
-    const timer = delayMs < Infinity ? setTimeout(resume, timerDelay(delayMs)) : undefined
-    const listen = (method: 'addEventListener' | 'removeEventListener') => {
-      for (const type of ['online', 'pageshow']) win[method]?.(type, resume)
-      doc?.[method]('visibilitychange', resume)
-    }
-    listen('addEventListener')
+    // Offline, the wait is Infinity: the timer (capped, see timerDelay) stands for "not before then".
+    const timer = setTimeout(resume, timerDelay(delayMs))
+    if (!held) for (const type of ['online', 'pageshow', 'visibilitychange']) globalThis.addEventListener?.(type, resume, { signal: listening.signal })
     cancelWait = () => {
       cancelWait = undefined
       clearTimeout(timer)
-      listen('removeEventListener')
+      listening.abort()
     }
-  }
-
-  const startHeartbeat = (ws: WebSocket, o: Exclude<typeof s.heartbeat, false>) => {
-    pongTimer = undefined
-    heartbeat = setInterval(() => {
-      ws.send(o.message)
-      pongTimer ??= setTimeout(() => {
-        drop()
-        if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${resolvedUrl} went silent`, resolvedUrl))) closed(1006, '', false)
-      }, timerDelay(o.timeoutMs))
-    }, timerDelay(o.intervalMs))
   }
 
   /** Parses (parse: 'json') and validates (schema) one frame; throws on bad JSON. */

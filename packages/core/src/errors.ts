@@ -24,13 +24,19 @@ export class FollowSocketError extends Error {
   declare readonly code: ErrorCode
   declare readonly url: string | undefined
   declare readonly cause: unknown
+  /** The HTTP status discovery saw at the endpoint, when that explains the failure (SPEC §9). */
+  declare readonly status: number | undefined
+  /** How long the server asked to be left alone (its Retry-After), capped at an hour. */
+  declare readonly retryAfterMs: number | undefined
 
-  constructor(code: ErrorCode, message: string, url?: string, cause?: unknown) {
+  constructor(code: ErrorCode, message: string, url?: string, cause?: unknown, status?: number, retryAfterMs?: number) {
     super(message)
     this.name = 'FollowSocketError'
     this.code = code
     this.url = url
     this.cause = cause
+    this.status = status
+    this.retryAfterMs = retryAfterMs
   }
 }
 

@@ -1,4 +1,6 @@
+import { unreachable } from './diagnosis'
 import type { Get } from './discovery'
+import type { FollowSocketError } from './errors'
 import type { DiscoverySettings } from './options'
 import { checkHop } from './policy'
 import type { Hop } from './types'
@@ -18,7 +20,10 @@ export const followChain = async (get: Get, start: URL, s: DiscoverySettings): P
   const seen: string[] = []
   const hops: Hop[] = []
   for (let at = start; ; ) {
-    const response = await get(at, 'manual')
+    // No CORS outside browsers: a GET that failed here failed at the network.
+    const response = await get(at, 'manual').catch((error: FollowSocketError) => {
+      throw error.code == 'DISCOVERY_BLOCKED' ? unreachable(at, error) : error
+    })
     const { status } = response
     const location = response.headers.get('location')
     if (!REDIRECT.includes(status) || location === null) return [response, hops]

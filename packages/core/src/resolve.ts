@@ -11,5 +11,8 @@ import { normaliseUrl } from './url'
 export const resolve = async (url: string | URL, options?: ResolveOptions): Promise<Resolution> => {
   const s = discoverySettings(options)
   const ws = normaliseUrl(url)
-  return cached(s, ws) ?? preflight(ws, s)
+  const found: Resolution & { refusal?: unknown } = cached(s, ws) ?? (await preflight(ws, s))
+  // What a failed handshake would mean is connect()'s business, not part of a resolution.
+  const { refusal, ...resolution } = found
+  return resolution
 }

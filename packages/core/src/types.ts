@@ -21,6 +21,8 @@ export interface Resolution {
   redirected: boolean
   hops: Hop[]
   via: 'preflight' | 'cache'
+  /** The final response's status, where the preflight could read it (not from the cache). */
+  status?: number
 }
 
 export interface CloseInfo {

@@ -1,6 +1,6 @@
 import { timerDelay } from './backoff'
 import { forget, remember } from './cache'
-import { locate } from './discovery'
+import { locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { discoverySettings, validProtocols, type DiscoverySettings } from './options'
 import { movedTo } from './policy'
@@ -113,20 +113,22 @@ export class FollowWebSocket extends EventTarget {
   }
 
   /**
-   * Finds the endpoint and opens the socket. `discover`: preflight now; `failure`: the direct
-   * handshake already failed, so a preflight that finds no redirect ends it there.
+   * Finds the endpoint and opens the socket. `discover`: preflight now; `failed`: the direct
+   * handshake already failed, so a preflight that finds no redirect ends it there, saying why.
    */
-  async #start(s: DiscoverySettings, protocols?: string | string[], discover = s.discovery == 'preflight', failure?: FollowSocketError) {
+  async #start(s: DiscoverySettings, protocols?: string | string[], discover = s.discovery == 'preflight', failed?: boolean) {
     try {
-      const found = await locate(this.url, s, discover, failure)
-      if (!this.#stopped) this.#open(s, found?.url ?? this.url, protocols, !!found, discover)
+      const found = await locate(this.url, s, discover, failed)
+      if (!this.#stopped) this.#open(s, protocols, found)
     } catch (error) {
       if (!this.#stopped) this.#fail(error as FollowSocketError)
     }
   }
 
-  #open(s: DiscoverySettings, target: string, protocols: string | string[] | undefined, moved: boolean, discovered: boolean) {
+  /** Opens the socket where `found` leads (a preflight's result or a remembered location), else at the URL given. */
+  #open(s: DiscoverySettings, protocols: string | string[] | undefined, found?: Found) {
     const WS: WebSocketConstructor = s.WebSocket ?? globalThis.WebSocket
+    const target = found?.url ?? this.url
     const ws = new WS(target, protocols)
     this.#socket = ws
     this.resolvedUrl = target
@@ -137,12 +139,12 @@ export class FollowWebSocket extends EventTarget {
       // A remembered location that fails is stale; in 'auto' mode a failed direct handshake (not
       // a timeout: a silent server would keep the preflight waiting too) calls for a preflight.
       // Either way, find the endpoint from the URL given.
-      const stale = moved && !discovered
+      const stale = found?.via == 'cache'
       if (stale) forget(s, this.url)
       // After a stale location, the URL given is tried again when no redirect is found: its own
-      // failure is not known yet.
-      if (!discovered && s.discovery != 'off' && (moved || error.code != 'CONNECT_TIMEOUT')) this.#start(s, protocols, true, stale ? undefined : error)
-      else this.#fail(error)
+      // failure is not known yet. After a preflight, its answer says why the handshake failed.
+      if (!found?.refusal && s.discovery != 'off' && (stale || error.code != 'CONNECT_TIMEOUT')) this.#start(s, protocols, true, !stale)
+      else this.#fail((error.code == 'HANDSHAKE_FAILED' && found?.refusal) || error)
     }
     const timer = setTimeout(() => {
       ws.onclose = null

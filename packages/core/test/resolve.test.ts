@@ -66,6 +66,8 @@ describe('resolve(): discovery walks the chain hop by hop', () => {
         { from: lab.ws('/walk/d'), to: lab.ws('/walk/e'), status: 307 },
         { from: lab.ws('/walk/e'), to: lab.ws('/walk/live'), status: 308 },
       ],
+      // What the endpoint's own GET answered (a WebSocket endpoint: 426 Upgrade Required).
+      status: 426,
     })
     // One plain GET per hop and one at the end; discovery never opens a socket.
     for (const path of ['/walk/a', '/walk/b', '/walk/c', '/walk/d', '/walk/e', '/walk/live']) expect(lab.count(path, 'get')).toBe(1)
@@ -74,7 +76,7 @@ describe('resolve(): discovery walks the chain hop by hop', () => {
 
   it('resolves an endpoint that does not redirect to itself: redirected false, no hops', async () => {
     lab.endpoint('/direct/live')
-    expect(await resolve(lab.ws('/direct/live'))).toEqual({ url: lab.ws('/direct/live'), redirected: false, hops: [], via: 'preflight' })
+    expect(await resolve(lab.ws('/direct/live'))).toEqual({ url: lab.ws('/direct/live'), redirected: false, hops: [], via: 'preflight', status: 426 })
     expect(lab.count('/direct/live', 'get')).toBe(1)
   })
 
@@ -314,6 +316,7 @@ describe('resolve(): secure → insecure hops (https lab)', () => {
       redirected: true,
       via: 'preflight',
       hops: [{ from: secure.ws('/down/allowed'), to: lab.ws('/live'), status: 308 }],
+      status: 426,
     })
     expect(lab.count('/live', 'get')).toBe(1)
   })
@@ -337,7 +340,10 @@ describe('resolve(): the cache', () => {
     const requests = lab.requests.length
     const second = await resolve(lab.ws('/cache/old'))
     expect(first.via).toBe('preflight')
-    expect(second).toEqual({ ...first, via: 'cache' })
+    // The cache keeps where the endpoint is, not what it last answered: no status.
+    const { status, ...where } = first
+    expect(status).toBe(426)
+    expect(second).toEqual({ ...where, via: 'cache' })
     expect(lab.requests.length).toBe(requests)
   })
 
@@ -392,15 +398,16 @@ describe('resolve(): the cache', () => {
 })
 
 describe('resolve(): preflight failures', () => {
-  it('rejects with DISCOVERY_BLOCKED when nothing listens, naming the URL and what to check', async () => {
+  // In Node a failed GET is the network error itself (no CORS here); a browser cannot tell the
+  // two apart and says DISCOVERY_BLOCKED, naming both (test/browser/discovery.spec.ts).
+  it('rejects with HANDSHAKE_FAILED when nothing listens, naming the host, without a CORS hint', async () => {
     const gone = await startLab()
     const url = gone.ws('/blocked/live')
     await gone.close()
-    const error = await rejection(resolve(url), 'DISCOVERY_BLOCKED')
+    const error = await rejection(resolve(url), 'HANDSHAKE_FAILED')
     expect(error.url).toBe(url)
-    expect(error.message).toContain(`127.0.0.1:${gone.port}/blocked/live`)
-    expect(error.message).toMatch(/is it up\?/i)
-    expect(error.message).toMatch(/Access-Control-Allow-Origin/)
+    expect(error.message).toBe(`Nothing answers at 127.0.0.1:${gone.port}: down or unreachable`)
+    expect(error.cause).toBeInstanceOf(TypeError)
   })
 
   it('rejects with DISCOVERY_TIMEOUT after preflight.timeoutMs when the server never answers', async () => {

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { freePort, startLab, type Lab } from '@followsocket/lab'
+import { connect, FollowSocketError, FollowWebSocket, resolve, type Connection } from '../src'
+import { parseRetryAfter } from '../src/diagnosis'
+import { next, NodeWebSocket } from './helpers'
+
+// SPEC §9 in Node, against the lab: a failed handshake is classified by what the preflight's GET
+// of the same URL read, and a 429/503 with Retry-After is waited for.
+
+let lab: Lab
+const open: Connection[] = []
+const track = (c: Connection) => (open.push(c), c)
+
+beforeEach(async () => {
+  lab = await startLab()
+})
+afterEach(async () => {
+  for (const c of open.splice(0)) c.close()
+  await lab.close()
+})
+
+/** The first error of a connection to `url` that does not retry. */
+const failure = async (url: string, options = {}) => {
+  const c = track(connect(url, { WebSocket: NodeWebSocket, cache: false, reconnect: false, ...options }))
+  return next(c, 'error')
+}
+
+describe('a failed handshake says what the server answered (SPEC §9 table)', () => {
+  it('nothing answers: HANDSHAKE_FAILED, no status, "down or unreachable", not a CORS hint', async () => {
+    const port = await freePort()
+    const error = await failure(`ws://127.0.0.1:${port}/live`)
+    expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: undefined })
+    expect(error.message).toMatch(/Nothing answers at 127\.0\.0\.1:\d+: down or unreachable/)
+    expect(error.message).not.toMatch(/Access-Control/)
+  })
+
+  // The message names the status; the example apps word it for people from code and status.
+  for (const status of [401, 403, 404, 410, 500])
+    it(`${status}: HANDSHAKE_FAILED with status ${status}, named in the message`, async () => {
+      lab.status('/live', status)
+      const error = await failure(lab.ws('/live'))
+      expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: undefined })
+      expect(error.message).toBe(`${lab.ws('/live')} answered ${status}`)
+    })
+
+  for (const status of [429, 503])
+    it(`${status} with Retry-After: 7 → retryAfterMs 7000, "come back in 7 s"`, async () => {
+      lab.status('/live', status, { headers: { 'retry-after': '7' } })
+      const error = await failure(lab.ws('/live'))
+      expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: 7000 })
+      expect(error.message).toBe(`${lab.ws('/live')} answered ${status}: come back in 7 s`)
+    })
+
+  it('503 without Retry-After: the status alone, no wait asked', async () => {
+    lab.status('/live', 503)
+    const error = await failure(lab.ws('/live'))
+    expect(error).toMatchObject({ status: 503, retryAfterMs: undefined })
+    expect(error.message).toBe(`${lab.ws('/live')} answered 503`)
+  })
+
+  it('Retry-After counts only on a 429 or 503', async () => {
+    lab.status('/live', 500, { headers: { 'retry-after': '7' } })
+    expect(await failure(lab.ws('/live'))).toMatchObject({ status: 500, retryAfterMs: undefined })
+  })
+
+  it('a WebSocket endpoint that refuses this handshake (wrong subprotocol): its GET answers 426', async () => {
+    lab.endpoint('/live', { protocols: ['chat.v2'] })
+    const error = await failure(lab.ws('/live'), { protocols: 'chat.v1' })
+    expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 426 })
+    expect(error.message).toBe(`${lab.ws('/live')} answered 426`)
+  })
+
+  it("in 'preflight' mode the preflight before the socket classifies its failure, without a second GET", async () => {
+    lab.status('/live', 401)
+    const error = await failure(lab.ws('/live'), { discovery: 'preflight' })
+    expect(error).toMatchObject({ status: 401 })
+    expect(lab.count('/live', 'get')).toBe(1)
+    expect(lab.count('/live', 'upgrade')).toBe(1)
+  })
+
+  it("with discovery 'off' there is no preflight, and so no status", async () => {
+    lab.status('/live', 401)
+    const error = await failure(lab.ws('/live'), { discovery: 'off' })
+    expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: undefined })
+    expect(lab.count('/live', 'get')).toBe(0)
+  })
+})
+
+describe('requests per attempt', () => {
+  it('a healthy connect makes no GET; a followed redirect makes one', async () => {
+    lab.endpoint('/v2/live')
+    lab.redirect('/v1/live', lab.ws('/v2/live'))
+    const direct = track(connect(lab.ws('/v2/live'), { WebSocket: NodeWebSocket, cache: false }))
+    await next(direct, 'open')
+    const moved = track(connect(lab.ws('/v1/live'), { WebSocket: NodeWebSocket, cache: false }))
+    await next(moved, 'open')
+    expect([lab.count('/v2/live', 'get'), lab.count('/v1/live', 'get'), lab.count('/v1/live', 'upgrade')]).toEqual([1, 1, 1])
+  })
+})
+
+describe('Retry-After (SPEC §9)', () => {
+  it('parses seconds and HTTP dates, caps at an hour; no wait for 0, a past date or nonsense', () => {
+    const now = Date.parse('2026-11-30T12:00:00Z')
+    expect(parseRetryAfter('120', now)).toBe(120_000)
+    expect(parseRetryAfter('Mon, 30 Nov 2026 12:00:30 GMT', now)).toBe(30_000)
+    expect(parseRetryAfter('99999', now)).toBe(3_600_000)
+    expect(parseRetryAfter('0', now)).toBeUndefined()
+    expect(parseRetryAfter('Mon, 30 Nov 2026 11:00:00 GMT', now)).toBeUndefined()
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter(null, now)).toBeUndefined()
+  })
+
+  it('the next attempt waits Retry-After plus this attempt’s jittered back-off, and reconnecting.delayMs says so', async () => {
+    lab.status('/live', 503, { headers: { 'retry-after': '2' } })
+    const c = track(connect(lab.ws('/live'), { WebSocket: NodeWebSocket, cache: false, reconnect: { minDelayMs: 300, maxDelayMs: 300 } }))
+    const { delayMs, error } = await next(c, 'reconnecting')
+    expect(error).toMatchObject({ status: 503, retryAfterMs: 2000 })
+    expect(delayMs).toBeGreaterThanOrEqual(2000)
+    expect(delayMs).toBeLessThanOrEqual(2300)
+  })
+
+  it('reconnect() cuts the server’s wait short', async () => {
+    lab.status('/live', 503, { headers: { 'retry-after': '3600' } })
+    const c = track(connect(lab.ws('/live'), { WebSocket: NodeWebSocket, cache: false }))
+    await next(c, 'reconnecting')
+    const upgrades = lab.count('/live', 'upgrade')
+    c.reconnect()
+    await next(c, 'reconnecting')
+    expect(lab.count('/live', 'upgrade')).toBe(upgrades + 1)
+  })
+})
+
+describe('resolve() and FollowWebSocket', () => {
+  it('resolve() reports the final status', async () => {
+    lab.status('/live', 503)
+    expect(await resolve(lab.ws('/live'), { cache: false })).toMatchObject({ redirected: false, status: 503 })
+  })
+
+  it("FollowWebSocket's error event carries the classified error, then close 1006", async () => {
+    lab.status('/live', 401)
+    const ws = new (FollowWebSocket.with({ WebSocket: NodeWebSocket, cache: false }))(lab.ws('/live'))
+    const error = new Promise<FollowSocketError>((done) => ws.addEventListener('error', (event) => done((event as Event & { error: FollowSocketError }).error)))
+    const close = new Promise<CloseEvent>((done) => ws.addEventListener('close', (event) => done(event as CloseEvent)))
+    expect(await error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 401 })
+    expect((await close).code).toBe(1006)
+  })
+})
