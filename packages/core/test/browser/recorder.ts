@@ -46,6 +46,8 @@ export const installRecorder = (page: Page) =>
           code: p?.code,
           message: p?.message,
           url: p?.url,
+          status: p?.status,
+          retryAfterMs: p?.retryAfterMs,
           isFollowSocketError: p instanceof window.FollowSocket.FollowSocketError,
         }
       if (type === 'state') return p

@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { createComeBackLater } from '@followsocket/server'
+import { test, expect } from './fixtures'
+import { installRecorder } from './recorder'
+
+// SPEC §9 in Chromium: the page sees only error + close 1006 for any failed handshake; the
+// client reads what the endpoint answered from its preflight GET, names the status, and waits as
+// long as a 429/503 asked (Retry-After), cross-origin too when the answer exposes the header.
+
+/** A server on another origin that answers every GET and upgrade with `answer`, timing each request. */
+const startServer = async (answer: { request(req: IncomingMessage, res: any): void; upgrade(req: IncomingMessage, socket: Duplex): void }) => {
+  const seen: { kind: 'get' | 'upgrade'; at: number }[] = []
+  const server: Server = createServer((req, res) => {
+    seen.push({ kind: 'get', at: performance.now() })
+    answer.request(req, res)
+  })
+  server.on('upgrade', (req, socket) => {
+    seen.push({ kind: 'upgrade', at: performance.now() })
+    answer.upgrade(req, socket)
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `ws://127.0.0.1:${port}/live`,
+    seen,
+    count: (kind: 'get' | 'upgrade') => seen.filter((r) => r.kind === kind).length,
+    close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
+  }
+}
+
+let server: Awaited<ReturnType<typeof startServer>> | undefined
+test.afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+// The wait the client adds of its own, on top of the server's: no jitter, so figures are exact.
+const BACKOFF = { minDelayMs: 100, maxDelayMs: 100, jitter: 'none' } as const
+
+test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
+  test("cross-origin 503 + Retry-After from createComeBackLater: the client's next attempt comes after the server's wait", async ({ app, lab }) => {
+    server = await startServer(createComeBackLater({ retryAfter: 2, origins: [lab.origin] }))
+    await installRecorder(app)
+    const wait = await app.evaluate(
+      async ({ url, BACKOFF }) => {
+        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
+        return (await window.rec.next('c', 'reconnecting')).payload
+      },
+      { url: server.url, BACKOFF },
+    )
+    // The handshake failed (the page saw only 1006), the preflight GET read the 503 and its
+    // Retry-After, exposed to this origin by the helper.
+    expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 2000, message: `${server.url} answered 503: come back in 2 s` })
+    expect(wait.delayMs).toBe(2100)
+    expect([server.count('upgrade'), server.count('get')]).toEqual([1, 1])
+
+    // At the server: the next attempt's upgrade arrives 2 s or more after the GET that asked.
+    await expect.poll(() => server!.count('upgrade'), { timeout: 10_000 }).toBe(2)
+    const told = server.seen.find((r) => r.kind === 'get')!.at
+    const next = server.seen.filter((r) => r.kind === 'upgrade')[1]!.at
+    expect(next - told).toBeGreaterThanOrEqual(2000)
+    await app.evaluate(() => window.rec.conns.c!.close())
+  })
+
+  test('without Access-Control-Expose-Headers the page cannot read Retry-After: the status, and the back-off alone', async ({ app, lab }) => {
+    const headers = { 'retry-after': '2', 'access-control-allow-origin': lab.origin, 'content-length': '0' }
+    server = await startServer({
+      request: (_req, res) => res.writeHead(503, headers).end(),
+      upgrade: (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n'),
+    })
+    await installRecorder(app)
+    const wait = await app.evaluate(
+      async ({ url, BACKOFF }) => {
+        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
+        return (await window.rec.next('c', 'reconnecting')).payload
+      },
+      { url: server.url, BACKOFF },
+    )
+    expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: undefined, message: `${server.url} answered 503` })
+    expect(wait.delayMs).toBe(100)
+    await app.evaluate(() => window.rec.conns.c!.close())
+  })
+
+  for (const status of [401, 404])
+    test(`a same-origin ${status} is HANDSHAKE_FAILED with status ${status}, not "is it up?"`, async ({ app, lab }) => {
+      lab.status('/live', status)
+      await installRecorder(app)
+      const error = await app.evaluate(async (url) => {
+        window.rec.connect('c', url, { cache: false, reconnect: false })
+        return (await window.rec.next('c', 'error')).payload
+      }, lab.ws('/live'))
+      expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: undefined, message: `${lab.ws('/live')} answered ${status}` })
+      expect([lab.count('/live', 'upgrade'), lab.count('/live', 'get')]).toEqual([1, 1])
+    })
+
+  test('page-lifecycle events do not cut a wait the server asked for short; reconnect() does', async ({ app, lab }) => {
+    lab.status('/live', 503, { headers: { 'retry-after': '3600' } })
+    await installRecorder(app)
+    const states = await app.evaluate(
+      async ({ url, BACKOFF }) => {
+        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
+        const wait = (await window.rec.next('c', 'reconnecting')).payload
+        const c = window.rec.conns.c!
+        // Each of these would start the next attempt at once (synchronously) during a back-off
+        // wait of the client's own (lifecycle.spec.ts); the state shows whether one started.
+        dispatchEvent(new Event('online'))
+        document.dispatchEvent(new Event('visibilitychange'))
+        dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+        const afterEvents = c.state
+        c.reconnect()
+        return { delayMs: wait.delayMs, afterEvents, afterReconnect: c.state }
+      },
+      { url: lab.ws('/live'), BACKOFF },
+    )
+    expect(states).toEqual({ delayMs: 3_600_100, afterEvents: 'reconnecting', afterReconnect: 'connecting' })
+    await expect.poll(() => lab.count('/live', 'upgrade')).toBe(2)
+    await app.evaluate(() => window.rec.conns.c!.close())
+  })
+})
