@@ -105,7 +105,7 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
         // Each of these would start the next attempt at once (synchronously) during a back-off
         // wait of the client's own (lifecycle.spec.ts); the state shows whether one started.
         dispatchEvent(new Event('online'))
-        document.dispatchEvent(new Event('visibilitychange'))
+        document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
         dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
         const afterEvents = c.state
         c.reconnect()

@@ -55,7 +55,7 @@ test.describe('page lifecycle in Chromium', () => {
     for (const client of ep.clients) client.close(1001, 'going away')
     expect((await reconnecting(app, mark)).delayMs).toBe(60_000)
     expect(await app.evaluate(() => document.visibilityState)).toBe('visible')
-    await app.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+    await app.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })))
     const events = await reopened(app, mark)
     expect(story(events)).toEqual(['close:1001:reconnect', 'reconnecting:60000', `open:${lab.ws('/live')}`])
     expect(lab.count('/live', 'upgrade')).toBe(2)
@@ -70,7 +70,7 @@ test.describe('page lifecycle in Chromium', () => {
     const state = await app.evaluate(async () => {
       // Headless Chromium is always visible; pretend the tab went to the background.
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
-      document.dispatchEvent(new Event('visibilitychange'))
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
       // Two macrotasks: enough for a reconnect that was started to show in the state.
       await new Promise((r) => setTimeout(r))
       await new Promise((r) => setTimeout(r))
@@ -81,7 +81,7 @@ test.describe('page lifecycle in Chromium', () => {
     expect(state).toBe('reconnecting')
     expect(lab.count('/live', 'upgrade')).toBe(1)
     // Control: the same event with the page visible does resume, so the wait was still armed.
-    await app.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+    await app.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })))
     await reopened(app, mark)
     expect(lab.count('/live', 'upgrade')).toBe(2)
   })
@@ -120,6 +120,8 @@ test.describe('page lifecycle in Chromium', () => {
           if (/^(online|pageshow|visibilitychange)$/.test(type)) {
             const key = `${name}:${type}`
             live.set(key, live.get(key) ?? new Set()).get(key)!.add(fn)
+            // A listener added with a signal is removed when the signal aborts.
+            ;(o as AddEventListenerOptions | undefined)?.signal?.addEventListener('abort', () => live.get(key)!.delete(fn))
           }
           add(type, fn, o as AddEventListenerOptions)
         }) as typeof target.addEventListener
@@ -136,7 +138,8 @@ test.describe('page lifecycle in Chromium', () => {
     expect(await total()).toBe(0)
     for (const client of ep.clients) client.close(1001, 'going away')
     await reconnecting(app, mark)
-    expect(await listeners()).toEqual({ 'window:online': 1, 'window:pageshow': 1, 'document:visibilitychange': 1 })
+    // visibilitychange, fired at the document, bubbles to the window, where the other two are fired.
+    expect(await listeners()).toEqual({ 'window:online': 1, 'window:pageshow': 1, 'window:visibilitychange': 1 })
     await app.evaluate(() => window.rec.conns.c!.reconnect())
     await reopened(app, mark)
     expect(await total()).toBe(0)
@@ -146,7 +149,7 @@ test.describe('page lifecycle in Chromium', () => {
       const mark = window.rec.log.length
       window.dispatchEvent(new Event('online'))
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
-      document.dispatchEvent(new Event('visibilitychange'))
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
       await new Promise((r) => setTimeout(r))
       return { state: window.rec.conns.c!.state, events: window.rec.since(mark, 'c').length }
     })
