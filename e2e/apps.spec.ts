@@ -135,6 +135,23 @@ for (const name of APPS) {
       await expect(app.where).toHaveText(demo.live.v2, { timeout: 20_000 })
     })
 
+    test('waits as long as a 503 with Retry-After asks, and says the feed is busy', async ({ demo, control, open }) => {
+      const app = await open(name)
+      await expect(app.state).toHaveText('open')
+
+      // A answers 503 + Retry-After: 3 to the GET and the upgrade, and restarts its clients into it.
+      await control('maintenance?seconds=3')
+      await expect(app.banner).toContainText(/The live feed is busy and asked us to wait\. Reconnecting in \d+ s\./)
+      await expect(app.banner).toContainText('Live.', { timeout: 20_000 })
+
+      // The page saw only a failed handshake; its preflight GET read the 503 and the wait, and the
+      // connection that ended the outage came 3 s or more after the GET that asked for it.
+      const { answeredLater, lastConnectionAt } = demo.live.state()
+      const told = answeredLater.find((answer) => answer.kind === 'get')!.at
+      expect(lastConnectionAt! - told).toBeGreaterThanOrEqual(3000)
+      expect(demo.live.state().connections).toBe(2)
+    })
+
     test('skips a malformed message with a note and stays connected', async ({ demo, control, open }) => {
       const app = await open(name)
       await expect(app.state).toHaveText('open')

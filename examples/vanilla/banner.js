@@ -5,7 +5,7 @@
 
 /** @typedef {'idle'|'resolving'|'connecting'|'open'|'reconnecting'|'closing'|'closed'} State */
 /** @typedef {{ attempt: number, delayMs: number, at: number }} Retry */
-/** @typedef {{ code: string, message: string }} Failure */
+/** @typedef {{ code: string, message: string, status?: number }} Failure */
 /** @typedef {{ tone: 'ok'|'info'|'warn'|'error', text: string, retry: boolean }} Banner */
 
 /** A sentence per error code, for people rather than developers. */
@@ -28,6 +28,30 @@ export const REASONS = {
   INVALID_MESSAGE: 'The live feed sent a message this app could not read; it was skipped.',
 }
 
+/**
+ * What the live feed answered when a connection failed, for people (SPEC §9): the client reads
+ * the status from its preflight (`error.status`) since the browser hides the handshake's answer.
+ */
+export const STATUS_REASONS = {
+  401: 'The live feed did not accept your sign-in.',
+  403: 'The live feed did not accept your sign-in.',
+  404: 'The live feed is not at this address any more.',
+  410: 'The live feed is not at this address any more.',
+  429: 'The live feed is busy and asked us to wait.',
+  503: 'The live feed is busy and asked us to wait.',
+}
+
+/** Why the connection failed, in words: by status where the feed answered one, else by code. */
+export function reasonFor(error, blocked) {
+  if (error.code === 'DISCOVERY_BLOCKED' && blocked) return REASONS.DISCOVERY_BLOCKED_CORS
+  if (error.code !== 'HANDSHAKE_FAILED' || error.status === undefined) return REASONS[error.code] ?? error.message
+  const status = error.status
+  // A WebSocket endpoint that answers its GET with 426, 400 or 2xx is there, but refused this
+  // handshake (a subprotocol, an Origin check).
+  if (status < 300 || status === 400 || status === 426) return 'The live feed refused this app’s connection.'
+  return STATUS_REASONS[status] ?? `The live feed answered ${status}.`
+}
+
 const seconds = (ms) => Math.max(0, Math.ceil(ms / 1000))
 const place = (url) => {
   try {
@@ -45,7 +69,7 @@ const place = (url) => {
  * @returns {Banner}
  */
 export function banner({ state, error, retry, redirect, blocked, now = Date.now() }) {
-  const reason = error ? (error.code === 'DISCOVERY_BLOCKED' && blocked ? REASONS.DISCOVERY_BLOCKED_CORS : REASONS[error.code] ?? error.message) : ''
+  const reason = error ? reasonFor(error, blocked) : ''
   switch (state) {
     case 'idle':
     case 'resolving':

@@ -81,6 +81,9 @@ async function control(live: Live, req: IncomingMessage, res: ServerResponse, pa
     case 'down':
       live.down(Math.min(60, Math.max(1, Number(query.get('seconds') ?? 5))))
       break
+    case 'maintenance':
+      live.maintenance(Math.min(60, Math.max(1, Number(query.get('seconds') ?? 10))))
+      break
     case 'malformed':
       live.malformed()
       break

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { createRedirects, moveClients } from '@followsocket/server'
+import { createComeBackLater, createRedirects, moveClients, type ComeBackLater } from '@followsocket/server'
 
 export interface LiveOptions {
   host: string
@@ -20,6 +20,12 @@ export interface LiveState {
   moved: boolean
   cors: boolean
   downUntil: number | null
+  /** While A answers 503 + Retry-After: until when (ms since the epoch). */
+  maintenanceUntil: number | null
+  /** Each 503 A gave during maintenance, to a GET or an upgrade, and when (ms since the epoch). */
+  answeredLater: { kind: 'get' | 'upgrade'; at: number }[]
+  /** When the last WebSocket connection was accepted (ms since the epoch). */
+  lastConnectionAt: number | null
   clients: { v1: number; v2: number }
   /** WebSocket connections accepted since start, on both addresses (a reconnect adds one). */
   connections: number
@@ -43,6 +49,11 @@ export interface Live {
   restart(): void
   /** Stops both addresses for `seconds`, then brings them back. */
   down(seconds: number): void
+  /**
+   * For `seconds`, A answers its GET and its upgrade with 503 and Retry-After (SPEC §9), and its
+   * clients are closed with 1012 so that they meet it: they wait as asked before coming back.
+   */
+  maintenance(seconds: number): void
   /** Sends every client a frame that is not JSON and one that breaks the message schema. */
   malformed(): void
   close(): Promise<void>
@@ -57,6 +68,10 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   let moved = false
   let cors = true
   let downUntil: number | null = null
+  let maintenanceUntil: number | null = null
+  let later: ComeBackLater | undefined
+  const answeredLater: LiveState['answeredLater'] = []
+  let lastConnectionAt: number | null = null
   let connections = 0
   // Read-only inspection: a message delivered exactly once has count 1 (the e2e suite checks it).
   const chats = new Map<string, { id: string; text: string; count: number }>()
@@ -70,6 +85,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   }
   const onConnection = (ws: WebSocket) => {
     connections++
+    lastConnectionAt = Date.now()
     ws.on('message', (data) => {
       let chat: { text?: unknown; id?: unknown }
       try {
@@ -98,11 +114,19 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     res.writeHead(426, { 'content-type': 'text/plain', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) }).end('WebSocket endpoint: upgrade required')
 
   const serverA = createServer((req, res) => {
+    if (later && req.url?.startsWith('/v1/live')) {
+      answeredLater.push({ kind: 'get', at: Date.now() })
+      return later.request(req, res)
+    }
     if (redirects.request(req, res)) return
     if (req.url?.startsWith('/v1/live')) return twin(res, appOrigin)
     res.writeHead(404).end()
   })
   serverA.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (later && req.url?.startsWith('/v1/live')) {
+      answeredLater.push({ kind: 'upgrade', at: Date.now() })
+      return later.upgrade(req, socket)
+    }
     if (redirects.upgrade(req, socket, head)) return
     if (!req.url?.startsWith('/v1/live')) return socket.destroy()
     wssA.handleUpgrade(req, socket, head, (ws) => wssA.emit('connection', ws, req))
@@ -147,12 +171,13 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   const ticker = setInterval(() => broadcast({ type: 'tick', n: ++n, at: new Date().toISOString() }), 1000)
   ticker.unref()
   let revive: ReturnType<typeof setTimeout> | undefined
+  let reopen: ReturnType<typeof setTimeout> | undefined
   let closed = false
 
   return {
     v1,
     v2,
-    state: () => ({ moved, cors, downUntil, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, connections, v1, v2 }),
+    state: () => ({ moved, cors, downUntil, maintenanceUntil, answeredLater: [...answeredLater], lastConnectionAt, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, connections, v1, v2 }),
     chats: () => [...chats.values()].map((chat) => ({ ...chat })),
     setMoved: (value) => void (moved = value),
     setCors: (value) => void (cors = value),
@@ -171,6 +196,16 @@ export async function startLive(options: LiveOptions): Promise<Live> {
         }, seconds * 1000)
       })
     },
+    maintenance(seconds) {
+      if (later) return
+      maintenanceUntil = Date.now() + seconds * 1000
+      later = createComeBackLater({ retryAfter: seconds, origins: [appOrigin] })
+      for (const client of wssA.clients) client.close(1012, 'maintenance')
+      reopen = setTimeout(() => {
+        later = undefined
+        maintenanceUntil = null
+      }, seconds * 1000)
+    },
     malformed() {
       broadcast('this is not JSON {')
       broadcast(JSON.stringify({ type: 'tick', n: 'seven', at: 'yesterday' }))
@@ -179,6 +214,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       closed = true
       clearInterval(ticker)
       clearTimeout(revive)
+      clearTimeout(reopen)
       if (!downUntil) await stopAll()
     },
   }
