@@ -6,8 +6,11 @@ test.describe('vanilla app, sharing across tabs', () => {
   test('three tabs with the toggle on hold one socket; when the leading tab closes another takes over', async ({ context, demo, open }) => {
     const first = await open('vanilla')
     await expect(first.state).toHaveText('open')
-    await first.page.getByRole('checkbox', { name: 'Share one connection across tabs' }).check()
+    // The toggle reloads the page with ?share=tabs, where the box is ticked only once the page's
+    // script has run: click() rather than check(), which would see it unticked and click again.
+    await first.page.getByRole('checkbox', { name: 'Share one connection across tabs' }).click()
     await expect(first.page).toHaveURL(/[?&]share=tabs/)
+    await expect(first.page.getByRole('checkbox', { name: 'Share one connection across tabs' })).toBeChecked()
     await expect(first.state).toHaveText('open')
     await expect(first.page.getByTestId('role')).toHaveText('· this tab holds the socket')
 

@@ -149,7 +149,10 @@ for (const template of APPS) {
       expect(fromCdn).toEqual(template === 'vanilla' ? ['dist/followsocket.iife.js'] : [])
       if (template === 'vanilla') {
         // The tabs toggle loads the second <script> build from the same place.
-        await chat.page.getByRole('checkbox', { name: 'Share one connection across tabs' }).check()
+        // The toggle reloads the page, which ticks the box only once its script ran: click(), not
+        // check(), which could see it unticked after the reload and click again.
+        await chat.page.getByRole('checkbox', { name: 'Share one connection across tabs' }).click()
+        await expect(chat.page.getByRole('checkbox', { name: 'Share one connection across tabs' })).toBeChecked()
         await expect(chat.page.getByTestId('role')).toHaveText('· this tab holds the socket')
         await expect(chat.state).toHaveText('open')
         expect(fromCdn).toContain('dist/followsocket-tabs.iife.js')

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { createComeBackLater } from '@followsocket/server'
+import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
 import { installRecorder } from './recorder'
 
@@ -38,17 +39,22 @@ test.afterEach(async () => {
 // The wait the client adds of its own, on top of the server's: no jitter, so figures are exact.
 const BACKOFF = { minDelayMs: 100, maxDelayMs: 100, jitter: 'none' } as const
 
+/** Connects 'c' to `url` with that back-off and returns its first `reconnecting` payload. */
+const firstWait = async (app: Page, url: string) => {
+  await installRecorder(app)
+  return app.evaluate(
+    async ({ url, BACKOFF }) => {
+      window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
+      return (await window.rec.next('c', 'reconnecting')).payload
+    },
+    { url, BACKOFF },
+  )
+}
+
 test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
   test("cross-origin 503 + Retry-After from createComeBackLater: the client's next attempt comes after the server's wait", async ({ app, lab }) => {
     server = await startServer(createComeBackLater({ retryAfter: 2, origins: [lab.origin] }))
-    await installRecorder(app)
-    const wait = await app.evaluate(
-      async ({ url, BACKOFF }) => {
-        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
-        return (await window.rec.next('c', 'reconnecting')).payload
-      },
-      { url: server.url, BACKOFF },
-    )
+    const wait = await firstWait(app, server.url)
     // The handshake failed (the page saw only 1006), the preflight GET read the 503 and its
     // Retry-After, exposed to this origin by the helper.
     expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 2000, message: `${server.url} answered 503: come back in 2 s` })
@@ -69,14 +75,7 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
       request: (_req, res) => res.writeHead(503, headers).end(),
       upgrade: (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n'),
     })
-    await installRecorder(app)
-    const wait = await app.evaluate(
-      async ({ url, BACKOFF }) => {
-        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
-        return (await window.rec.next('c', 'reconnecting')).payload
-      },
-      { url: server.url, BACKOFF },
-    )
+    const wait = await firstWait(app, server.url)
     expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: undefined, message: `${server.url} answered 503` })
     expect(wait.delayMs).toBe(100)
     await app.evaluate(() => window.rec.conns.c!.close())
