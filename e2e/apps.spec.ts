@@ -148,6 +148,7 @@ for (const name of APPS) {
       // connection that ended the outage came 3 s or more after the GET that asked for it.
       const { answeredLater, lastConnectionAt } = demo.live.state()
       const told = answeredLater.find((answer) => answer.kind === 'get')!.at
+      console.log(`${name}: Retry-After 3 s, connected again ${lastConnectionAt! - told} ms after the GET that asked`)
       expect(lastConnectionAt! - told).toBeGreaterThanOrEqual(3000)
       expect(demo.live.state().connections).toBe(2)
     })

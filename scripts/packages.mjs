@@ -50,6 +50,7 @@ try {
     for (const problem of problems) console.log(problem.replace(/^/gm, '    '))
   }
   failed += nodeOnlyTypes() ? 0 : 1
+  failed += versionsAgree() ? 0 : 1
 } finally {
   rmSync(out, { recursive: true, force: true })
 }
@@ -101,3 +102,43 @@ function nodeOnlyTypes() {
   if (problem) console.log(problem.replace(/^/gm, '    '))
   return !problem
 }
+
+/**
+ * What points at our own packages by version must match them: every range for a workspace
+ * package in a package.json (the packages and the example apps, which create-followsocket copies
+ * out) must admit its current version, and every unpkg URL of the <script> build must name a
+ * version it serves. Caught here, a release that bumps a version cannot leave an app installing
+ * the previous one.
+ */
+function versionsAgree() {
+  const ours = Object.fromEntries(
+    PACKAGES.map((name) => JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'))).map((p) => [p.name, p.version]),
+  )
+  const parts = (version) => version.split('.').map(Number)
+  // A caret range (^1.2.3 admits 1.x from 1.2.3; ^0.2.3 admits 0.2.x from 0.2.3), or an exact version.
+  const admits = (range, version) => {
+    const [v, w] = [parts(version), parts(range.replace(/^\^/, ''))]
+    const fixed = !range.startsWith('^') ? 3 : w[0] > 0 ? 1 : 2
+    // Compared part by part, the first that differs decides: at least the range's own version.
+    const atLeast = (v[0] - w[0] || v[1] - w[1] || v[2] - w[2]) >= 0
+    return atLeast && v.slice(0, fixed).every((n, i) => n === w[i])
+  }
+  const problems = []
+  const files = execFileSync('git', ['ls-files', '*package.json', '*.html', '*.md'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8')
+    if (file.endsWith('package.json')) {
+      const json = JSON.parse(text)
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies'])
+        for (const [name, range] of Object.entries(json[field] ?? {}))
+          if (ours[name] && !range.startsWith('workspace:') && !admits(range, ours[name])) problems.push(`${file}: ${field}.${name} is ${range}, which does not admit ${ours[name]}`)
+    }
+    // unpkg serves followsocket@0.1 as the newest 0.1.x: the URL's version must be a prefix of ours.
+    for (const [, version] of text.matchAll(/unpkg\.com\/followsocket@([\w.-]+)\//g))
+      if (!`${ours.followsocket}.`.startsWith(`${version}.`)) problems.push(`${file}: unpkg.com/followsocket@${version} does not serve ${ours.followsocket}`)
+  }
+  console.log(`${problems.length ? '✗' : '✓'} ranges and CDN URLs for our own packages match their versions (followsocket ${ours.followsocket})`)
+  for (const problem of problems) console.log(`    ${problem}`)
+  return !problems.length
+}
+

@@ -1,6 +1,7 @@
 import { build } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -36,6 +37,15 @@ describe('#hops: the redirect walk each runtime gets', () => {
   it('rolldown: browsers get hops.browser.js, Node gets hops.js', async () => {
     expect(walks(await rolldownInputs('browser'))).toEqual({ browser: true, node: false })
     expect(walks(await rolldownInputs('node'))).toEqual({ browser: false, node: true })
+  })
+
+  it('the <script> builds carry the browser follow, not the hop walk (its list of redirect statuses)', () => {
+    for (const file of ['followsocket.iife.js', 'followsocket-tabs.iife.js']) {
+      const code = readFileSync(`${root}/dist/${file}`, 'utf8')
+      expect(code, file).toContain('redirected')
+      expect(code, file).not.toMatch(/301,\s*302,\s*303,\s*307,\s*308/)
+    }
+    expect(readFileSync(`${root}/dist/hops.js`, 'utf8')).toMatch(/301,\s*302,\s*303,\s*307,\s*308/)
   })
 
   it('Node resolves #hops to the hop walk, for import and for require', () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { createComeBackLater } from '@followsocket/server'
 import type { Page } from '@playwright/test'
+import { freePort, type Lab } from '@followsocket/lab'
 import { test, expect } from './fixtures'
 import { installRecorder } from './recorder'
 
@@ -65,6 +66,7 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
     await expect.poll(() => server!.count('upgrade'), { timeout: 10_000 }).toBe(2)
     const told = server.seen.find((r) => r.kind === 'get')!.at
     const next = server.seen.filter((r) => r.kind === 'upgrade')[1]!.at
+    console.log(`Retry-After 2 s: the next upgrade came ${Math.round(next - told)} ms after the GET that asked`)
     expect(next - told).toBeGreaterThanOrEqual(2000)
     await app.evaluate(() => window.rec.conns.c!.close())
   })
@@ -117,3 +119,40 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
     await app.evaluate(() => window.rec.conns.c!.close())
   })
 })
+
+// One attempt per failure kind (reconnect: false), in Chromium: what the page is told, and what
+// the attempt cost at the server. Same-origin rows use the page's lab; the cross-origin ones another.
+test.describe('each failure kind in Chromium: the error and the requests of one attempt', () => {
+  const rows: string[] = []
+  test.afterAll(() => console.log(['| failure | code | status | message | upgrades | GETs |', '|---|---|---|---|---:|---:|', ...rows].join('\n')))
+
+  // `answer` sets up what /live answers on the server of that case.
+  const status = (code: number, headers?: Record<string, string>, cors?: false) => (lab: Lab) => lab.status('/live', code, { headers, cors })
+  const cases: { name: string; cross?: boolean; answer?: (lab: Lab) => void; protocols?: string; code: string; status?: number; upgrades: number; gets: number }[] = [
+    { name: 'nothing listens (another port)', code: 'DISCOVERY_BLOCKED', upgrades: 0, gets: 0 },
+    { name: '403 without CORS (cross-origin)', cross: true, answer: status(403, {}, false), code: 'DISCOVERY_BLOCKED', upgrades: 1, gets: 1 },
+    ...[401, 403, 404, 410, 500].map((code) => ({ name: `${code}`, answer: status(code), code: 'HANDSHAKE_FAILED', status: code, upgrades: 1, gets: 1 })),
+    ...[429, 503].map((code) => ({ name: `${code} + Retry-After: 30`, answer: status(code, { 'retry-after': '30' }), code: 'HANDSHAKE_FAILED', status: code, upgrades: 1, gets: 1 })),
+    { name: '503 + Retry-After: 30 (cross-origin, exposed)', cross: true, answer: status(503, { 'retry-after': '30' }), code: 'HANDSHAKE_FAILED', status: 503, upgrades: 1, gets: 1 },
+    { name: 'a WebSocket endpoint, wrong subprotocol', answer: (lab) => void lab.endpoint('/live', { protocols: ['chat.v2'] }), protocols: 'chat.v1', code: 'HANDSHAKE_FAILED', status: 426, upgrades: 1, gets: 1 },
+  ]
+  for (const c of cases)
+    test(c.name, async ({ app, lab, other }) => {
+      const at = c.cross ? other : lab
+      c.answer?.(at)
+      const url = c.answer ? at.ws('/live') : `ws://127.0.0.1:${await freePort()}/live`
+      await installRecorder(app)
+      const error = await app.evaluate(
+        async ({ url, protocols }) => {
+          window.rec.connect('c', url, { cache: false, reconnect: false, ...(protocols ? { protocols } : {}) })
+          return (await window.rec.next('c', 'error')).payload
+        },
+        { url, protocols: c.protocols },
+      )
+      expect(error).toMatchObject({ code: c.code, status: c.status })
+      const counts = [at.count('/live', 'upgrade'), at.count('/live', 'get')]
+      expect(counts).toEqual([c.upgrades, c.gets])
+      rows.push(`| ${c.name} | ${error.code} | ${error.status ?? '—'} | ${String(error.message).replace(url, '<url>')} | ${counts[0]} | ${counts[1]} |`)
+    })
+})
+
