@@ -153,6 +153,17 @@ for (const name of APPS) {
       expect(demo.live.state().connections).toBe(2)
     })
 
+    test('says the feed did not accept the sign-in when it answers 401, and is live again once it does not', async ({ demo, control, open }) => {
+      const app = await open(name)
+      await expect(app.state).toHaveText('open')
+
+      await control('sign-in-on')
+      await expect(app.banner).toContainText(/The live feed did not accept your sign-in\. Reconnecting in \d+ s\./)
+      await control('sign-in-off')
+      await expect(app.banner).toContainText('Live.', { timeout: 20_000 })
+      expect(demo.live.state().connections).toBe(2)
+    })
+
     test('skips a malformed message with a note and stays connected', async ({ demo, control, open }) => {
       const app = await open(name)
       await expect(app.state).toHaveText('open')

@@ -84,6 +84,12 @@ async function control(live: Live, req: IncomingMessage, res: ServerResponse, pa
     case 'maintenance':
       live.maintenance(Math.min(60, Math.max(1, Number(query.get('seconds') ?? 10))))
       break
+    case 'sign-in-on':
+      live.setSignIn(true)
+      break
+    case 'sign-in-off':
+      live.setSignIn(false)
+      break
     case 'malformed':
       live.malformed()
       break

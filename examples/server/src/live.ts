@@ -20,6 +20,8 @@ export interface LiveState {
   moved: boolean
   cors: boolean
   downUntil: number | null
+  /** A answers 401 to its GET and its upgrade: the feed wants a sign-in this app does not have. */
+  signIn: boolean
   /** While A answers 503 + Retry-After: until when (ms since the epoch). */
   maintenanceUntil: number | null
   /** Each 503 A gave during maintenance, to a GET or an upgrade, and when (ms since the epoch). */
@@ -54,6 +56,8 @@ export interface Live {
    * clients are closed with 1012 so that they meet it: they wait as asked before coming back.
    */
   maintenance(seconds: number): void
+  /** On: A answers 401 to its GET and its upgrade, and its clients are closed with 1012 to meet it. */
+  setSignIn(on: boolean): void
   /** Sends every client a frame that is not JSON and one that breaks the message schema. */
   malformed(): void
   close(): Promise<void>
@@ -69,6 +73,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   let cors = true
   let downUntil: number | null = null
   let maintenanceUntil: number | null = null
+  let signIn = false
   let later: ComeBackLater | undefined
   const answeredLater: LiveState['answeredLater'] = []
   let lastConnectionAt: number | null = null
@@ -114,6 +119,8 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     res.writeHead(426, { 'content-type': 'text/plain', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) }).end('WebSocket endpoint: upgrade required')
 
   const serverA = createServer((req, res) => {
+    // Readable by the app's origin, so its client can tell a refused sign-in from an outage.
+    if (signIn && req.url?.startsWith('/v1/live')) return void res.writeHead(401, { 'access-control-allow-origin': appOrigin, vary: 'Origin', 'content-length': '0' }).end()
     if (later && req.url?.startsWith('/v1/live')) {
       answeredLater.push({ kind: 'get', at: Date.now() })
       return later.request(req, res)
@@ -123,6 +130,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     res.writeHead(404).end()
   })
   serverA.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (signIn && req.url?.startsWith('/v1/live')) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
     if (later && req.url?.startsWith('/v1/live')) {
       answeredLater.push({ kind: 'upgrade', at: Date.now() })
       return later.upgrade(req, socket)
@@ -177,7 +185,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   return {
     v1,
     v2,
-    state: () => ({ moved, cors, downUntil, maintenanceUntil, answeredLater: [...answeredLater], lastConnectionAt, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, connections, v1, v2 }),
+    state: () => ({ moved, cors, downUntil, signIn, maintenanceUntil, answeredLater: [...answeredLater], lastConnectionAt, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, connections, v1, v2 }),
     chats: () => [...chats.values()].map((chat) => ({ ...chat })),
     setMoved: (value) => void (moved = value),
     setCors: (value) => void (cors = value),
@@ -205,6 +213,10 @@ export async function startLive(options: LiveOptions): Promise<Live> {
         later = undefined
         maintenanceUntil = null
       }, seconds * 1000)
+    },
+    setSignIn(on) {
+      signIn = on
+      if (on) for (const client of wssA.clients) client.close(1012, 'sign in again')
     },
     malformed() {
       broadcast('this is not JSON {')
