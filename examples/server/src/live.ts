@@ -24,7 +24,7 @@ export interface LiveState {
   signIn: boolean
   /** While A answers 503 + Retry-After: until when (ms since the epoch). */
   maintenanceUntil: number | null
-  /** Each 503 A gave during maintenance, to a GET or an upgrade, and when (ms since the epoch). */
+  /** Each 503 A gave during the last maintenance, to a GET or an upgrade, and when (ms since the epoch). */
   answeredLater: { kind: 'get' | 'upgrade'; at: number }[]
   /** When the last WebSocket connection was accepted (ms since the epoch). */
   lastConnectionAt: number | null
@@ -207,6 +207,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     maintenance(seconds) {
       if (later) return
       maintenanceUntil = Date.now() + seconds * 1000
+      answeredLater.length = 0 // this maintenance's answers only: a long-running demo keeps no history
       later = createComeBackLater({ retryAfter: seconds, origins: [appOrigin] })
       for (const client of wssA.clients) client.close(1012, 'maintenance')
       reopen = setTimeout(() => {
