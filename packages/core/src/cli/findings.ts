@@ -92,6 +92,8 @@ export const targetFindings = (last: GetHop, hop: UpgradeHop, followed: number, 
       },
     ]
   }
+  const answered = answeredFinding(last, hop, page)
+  if (answered) return [answered]
   const problem = handshakeProblem(hop)
   if (!problem) return []
   const code = hop.timeout ? 'CONNECT_TIMEOUT' : 'HANDSHAKE_FAILED'
@@ -124,6 +126,41 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
     ? [{ ...at('upgrade', up), severity: 'warning', title: `the GET ends at ${get.url} but the upgrade at ${up.url}`, detail: 'followsocket clients open their socket where the GET ends. Make both chains end at the same endpoint.' }]
     : []
 }
+
+/**
+ * A final answer that is not "no WebSocket here" but a refusal the client reads from its preflight
+ * GET (SPEC §9): come back later (429/503 with Retry-After) or the credentials (401/403).
+ */
+const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding | undefined => {
+  const status = last.status
+  if (hop.status === undefined || hop.status == 101 || last.cors?.problem || toWs(new URL(last.url)) != hop.url) return
+  const where = { ...at('upgrade', hop), severity: 'error' as const, code: 'HANDSHAKE_FAILED' as const }
+  if (last.retryAfter) {
+    const { value, readable } = last.retryAfter
+    return {
+      ...where,
+      title: `${hop.url} asks clients to come back later: ${status} with Retry-After: ${value}`,
+      detail: readable
+        ? `A page's handshake fails; its client reads the ${status} and the Retry-After from its preflight GET and waits that long, plus its own back-off, before it tries again.`
+        : `A page's handshake fails, and its client reads the ${status} from its preflight GET, but not the Retry-After: a page at ${page} may read it only when the answer says Access-Control-Expose-Headers: Retry-After. Without it the client retries on its own back-off.`,
+      ...(!readable && {
+        fix: {
+          headers: ['Access-Control-Expose-Headers: Retry-After'],
+          server: `createComeBackLater({ retryAfter: ${/^\d+$/.test(value) ? value : `new Date('${value}')`}, origins: [${quote(page)}] }) // answers the GET and the upgrade alike`,
+          nginx: 'add_header Access-Control-Expose-Headers Retry-After always;',
+        },
+      }),
+    }
+  }
+  if (status == 401 || status == 403)
+    return {
+      ...where,
+      title: `${hop.url} refuses the credentials: it answers the GET and the upgrade with ${status}`,
+      detail: `A page's client reports HANDSHAKE_FAILED with status ${status}, read from its preflight GET. A browser's WebSocket cannot send an Authorization header: carry a token in the URL (a url function runs before every attempt) or in a cookie.`,
+    }
+}
+
+const quote = (text: string) => `'${text}'`
 
 /** Why a page's WebSocket does not open at `hop`, or undefined when it does. */
 const handshakeProblem = (hop: UpgradeHop): string | undefined =>

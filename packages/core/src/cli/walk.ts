@@ -40,6 +40,8 @@ export interface GetHop extends HopBase {
   mixedContent?: true
   /** A ws:/wss: Location, which fetch cannot follow (not an HTTP(S) scheme). */
   wsLocation?: true
+  /** On a 429 or 503: the Retry-After as sent, and whether a page of another origin may read it. */
+  retryAfter?: { value: string; readable: boolean }
 }
 
 export interface UpgradeHop extends HopBase, Pick<Handshake, 'accept' | 'expectedAccept' | 'upgradeHeader'> {
@@ -92,6 +94,13 @@ export const preflightWalk = async (start: URL, page: string, credentials: boole
     const location = answer.headers.location
     if (location !== undefined) hop.location = location
     hop.cors = corsCheck(answer, origin, credentials)
+    const retryAfter = answer.headers['retry-after']
+    if ((hop.status == 429 || hop.status == 503) && retryAfter) {
+      // A CORS request's page reads only the headers the answer exposes (a wildcard does not
+      // cover credentialed requests); same-origin, every header.
+      const exposed = String(answer.headers['access-control-expose-headers'] ?? '').toLowerCase().split(/\s*,\s*/)
+      hop.retryAfter = { value: retryAfter, readable: origin === undefined || exposed.includes('retry-after') || (exposed.includes('*') && !credentials) }
+    }
     if (!isRedirect(hop.status, location)) return hops
     const { to, refused } = step(at, location!, seen, n, policy)
     hop.to = to.href
