@@ -7,7 +7,7 @@ import { settings } from './options'
 import { createPacing } from './pacing'
 import { movedTo } from './policy'
 import type { StandardResult } from './standard-schema'
-import type { ConnectionEvents, ConnectionState, ConnectOptions, Hop, RedirectInfo, SendData, UrlSource } from './types'
+import type { ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
 import { normaliseUrl, toHttp } from './url'
 
 export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
