@@ -3,7 +3,7 @@
 import type { ErrorCode } from '../errors'
 import { toHttp, toWs } from '../url'
 import type { Cors } from './cors'
-import { corsFix, endpointFix, moveOf, originsFor, redirectFix, varyFix, type Fix } from './fixes'
+import { corsFix, endpointFix, moveOf, originsFor, redirectFix, retryAfterFix, varyFix, type Fix } from './fixes'
 import { REDIRECT, type GetHop, type UpgradeHop } from './walk'
 
 export interface Finding {
@@ -143,13 +143,7 @@ const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding |
       detail: readable
         ? `A page's handshake fails; its client reads the ${status} and the Retry-After from its preflight GET and waits that long, plus its own back-off, before it tries again.`
         : `A page's handshake fails, and its client reads the ${status} from its preflight GET, but not the Retry-After: a page at ${page} may read it only when the answer says Access-Control-Expose-Headers: Retry-After. Without it the client retries on its own back-off.`,
-      ...(!readable && {
-        fix: {
-          headers: ['Access-Control-Expose-Headers: Retry-After'],
-          server: `createComeBackLater({ retryAfter: ${/^\d+$/.test(value) ? value : `new Date('${value}')`}, origins: [${quote(page)}] }) // answers the GET and the upgrade alike`,
-          nginx: 'add_header Access-Control-Expose-Headers Retry-After always;',
-        },
-      }),
+      ...(!readable && { fix: retryAfterFix(value, page) }),
     }
   }
   if (status == 401 || status == 403)
@@ -159,8 +153,6 @@ const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding |
       detail: `A page's client reports HANDSHAKE_FAILED with status ${status}, read from its preflight GET. A browser's WebSocket cannot send an Authorization header: carry a token in the URL (a url function runs before every attempt) or in a cookie.`,
     }
 }
-
-const quote = (text: string) => `'${text}'`
 
 /** Why a page's WebSocket does not open at `hop`, or undefined when it does. */
 const handshakeProblem = (hop: UpgradeHop): string | undefined =>

@@ -1,6 +1,11 @@
 // The lines to add, ready to paste: the header lines a failing answer needs, the createRedirects()
-// options of @followsocket/server that send them, and the nginx directives (the README recipe's).
+// options of @followsocket/server that send them, and the same answers from nginx, HAProxy and
+// Caddy, each written as the server README's recipe for that proxy writes it (fixes/*.ts).
+import { toHttp, toWs } from '../url'
 import type { Cors } from './cors'
+import * as caddy from './fixes/caddy'
+import * as haproxy from './fixes/haproxy'
+import * as nginx from './fixes/nginx'
 
 export interface Fix {
   /** Header lines the answer needs, exactly as sent. */
@@ -8,22 +13,40 @@ export interface Fix {
   /** For @followsocket/server (createRedirects) or a Node handler. */
   server?: string
   nginx?: string
+  haproxy?: string
+  caddy?: string
 }
 
-/** A redirect, as a rule of createRedirects() or an nginx `return` needs it. */
+/** A redirect, as a rule of createRedirects() or a proxy's redirect needs it. */
 export interface Move {
   /** The path of the URL that answers (no query). */
   path: string
   status: number
-  /** The target; the request's own query is left out, since both helpers carry it over. */
+  /** The target; the request's own query is left out, since every helper carries it over. */
   target: URL
 }
 
-const quote = (text: string) => `'${text}'`
-const ws = (url: URL) => url.href.replace(/^http/, 'ws')
-const http = (url: URL) => url.href.replace(/^ws/, 'http')
+/**
+ * What the answers at `path` must carry, said once for every proxy: a redirect of the GET and
+ * the upgrade alike (`move`; without one, whatever answers there today stays), and the headers:
+ * Access-Control-Allow-Origin echoed to `origins`, Access-Control-Allow-Credentials: true,
+ * Vary: Origin.
+ */
+export interface Answer {
+  path: string
+  move?: Move
+  origins?: string[]
+  credentials: boolean
+  vary: boolean
+}
 
-/** `target` without the query the request carried (createRedirects and `$is_args$args` append it). */
+const quote = (text: string) => `'${text}'`
+const CREDENTIALS = 'Access-Control-Allow-Credentials: true'
+const SET_CREDENTIALS = "res.setHeader('Access-Control-Allow-Credentials', 'true')"
+const corsHeaders = (sent: string, credentials: boolean) =>
+  [`Access-Control-Allow-Origin: ${sent}`, ...(credentials ? [CREDENTIALS] : []), 'Vary: Origin']
+
+/** `target` without the query the request carried (createRedirects and the proxies append it). */
 export const moveOf = (from: string, status: number, to: string): Move => {
   const request = new URL(from)
   const target = new URL(to)
@@ -35,90 +58,85 @@ export const moveOf = (from: string, status: number, to: string): Move => {
  * Origins a hop must admit: the Origin it was sent, and the page's own as well when that was
  * `null` (a page that connects to this URL directly sends its own origin).
  */
-export const originsFor = (sent: string, page: string): string[] => (sent == 'null' && page != 'null' ? [page, 'null'] : [sent])
+export const originsFor = (sent: string, page: string): string[] =>
+  sent == 'null' && page != 'null' ? [page, 'null'] : [sent]
+
+const proxies = (answer: Answer): Pick<Fix, 'nginx' | 'haproxy' | 'caddy'> => ({
+  nginx: nginx.answer(answer),
+  haproxy: haproxy.answer(answer),
+  caddy: caddy.answer(answer),
+})
 
 const rule = (move: Move, origins: string[] | undefined, credentials: boolean) =>
-  `createRedirects({ rules: { ${quote(move.path)}: ${quote(ws(move.target))} }` +
+  `createRedirects({ rules: { ${quote(move.path)}: ${quote(toWs(move.target))} }` +
   (move.status != 308 ? `, status: ${move.status}` : '') +
   (origins ? `, origins: [${origins.map(quote).join(', ')}]` : '') +
   (credentials ? ', credentials: true' : '') +
   ' })'
 
-/** nginx: a map from the Origin to the value to echo (README recipe), when more than one origin is admitted. */
-const nginxMap = (origins: string[]) =>
+/** For an endpoint's own GET, which the app answers (createRedirects does not). */
+const ownGet = (path: string, origins: string[], credentials: boolean) =>
   [
-    '# in http { }:',
-    'map $http_origin $followsocket_cors {',
-    '    default "";',
-    ...origins.map((origin) => `    "${origin}" ${origin == 'null' ? '"null"' : '$http_origin'};`),
-    '}',
-    '# in server { }:',
+    `// where your server answers GET ${path} (the 426 or whatever it answers before the upgrade):`,
+    `if ([${origins.map(quote).join(', ')}].includes(req.headers.origin)) ` +
+      "res.setHeader('Access-Control-Allow-Origin', req.headers.origin)",
+    ...(credentials ? [SET_CREDENTIALS] : []),
+    "res.setHeader('Vary', 'Origin')",
   ].join('\n')
-
-const nginxCors = (origins: string[], credentials: boolean) => [
-  `    add_header Access-Control-Allow-Origin ${origins.length > 1 ? '$followsocket_cors' : `"${origins[0]}"`} always;`,
-  ...(credentials ? ['    add_header Access-Control-Allow-Credentials true always;'] : []),
-  '    add_header Vary Origin always;',
-]
-
-const nginxLocation = (path: string, body: string[]) => [`location = ${path} {`, ...body, '}'].join('\n')
-const nginxReturn = (move: Move) => `    return ${move.status} ${http(move.target)}$is_args$args;`
-// The endpoint's own location keeps whatever proxies it today; only the headers are new.
-const nginxKeep = '    # … the proxy_pass and proxy_set_header lines it has today'
 
 /** CORS headers for one answer: a redirect (`move`) or the endpoint's own GET (`path`). */
 export const corsFix = (cors: Cors, page: string, credentials: boolean, where: { move?: Move; path: string }): Fix => {
   const sent = cors.origin!
+  const origins = originsFor(sent, page)
+  // The origin is admitted already; only the credentials header is missing.
   if (cors.problem == 'no-credentials')
     return {
-      headers: ['Access-Control-Allow-Credentials: true'],
-      server: where.move ? `${rule(where.move, originsFor(sent, page), true)}` : `res.setHeader('Access-Control-Allow-Credentials', 'true')`,
-      nginx: nginxLocation(where.path, ['    add_header Access-Control-Allow-Credentials true always;', where.move ? nginxReturn(where.move) : nginxKeep]),
+      headers: [CREDENTIALS],
+      server: where.move ? rule(where.move, origins, true) : SET_CREDENTIALS,
+      ...proxies({ ...where, credentials: true, vary: false }),
     }
-  const origins = originsFor(sent, page)
-  const headers = [`Access-Control-Allow-Origin: ${sent}`, ...(credentials ? ['Access-Control-Allow-Credentials: true'] : []), 'Vary: Origin']
-  const server = where.move
-    ? rule(where.move, origins, credentials)
-    : [
-        `// where your server answers GET ${where.path} (the 426 or whatever it answers before the upgrade):`,
-        `if ([${origins.map(quote).join(', ')}].includes(req.headers.origin)) res.setHeader('Access-Control-Allow-Origin', req.headers.origin)`,
-        ...(credentials ? [`res.setHeader('Access-Control-Allow-Credentials', 'true')`] : []),
-        `res.setHeader('Vary', 'Origin')`,
-      ].join('\n')
-  const location = nginxLocation(where.path, [...nginxCors(origins, credentials), where.move ? nginxReturn(where.move) : nginxKeep])
-  return { headers, server, nginx: origins.length > 1 ? `${nginxMap(origins)}\n${location}` : location }
+  return {
+    headers: corsHeaders(sent, credentials),
+    server: where.move ? rule(where.move, origins, credentials) : ownGet(where.path, origins, credentials),
+    ...proxies({ ...where, origins, credentials, vary: true }),
+  }
 }
 
 /** `Vary: Origin` beside an echoed Access-Control-Allow-Origin. */
 export const varyFix = (where: { move?: Move; path: string }): Fix => ({
   headers: ['Vary: Origin'],
-  server: where.move ? `${rule(where.move, undefined, false)} // sends Vary: Origin on every redirect` : `res.setHeader('Vary', 'Origin')`,
-  nginx: nginxLocation(where.path, ['    add_header Vary Origin always;', where.move ? nginxReturn(where.move) : nginxKeep]),
+  server: where.move
+    ? `${rule(where.move, undefined, false)} // sends Vary: Origin on every redirect`
+    : "res.setHeader('Vary', 'Origin')",
+  ...proxies({ ...where, credentials: false, vary: true }),
 })
+
+// How the GET and the upgrade both reach the redirects, for a server that redirects only one.
+const WIRE = [
+  "server.on('request', (req, res) => redirects.request(req, res) || app(req, res)) // the GET",
+  "server.on('upgrade', (req, socket, head) => redirects.upgrade(req, socket, head) || wss.handleUpgrade(…))" +
+    ' // the upgrade',
+]
 
 /**
  * Answer the GET with this redirect (http(s) Location), with CORS when the request is
  * cross-origin (`cors`: the Origin it carries, the origins to admit): for a GET that is not
  * redirected, or redirected to a ws(s): or insecure URL. `wire`: show how both requests reach it.
  */
-export const redirectFix = (move: Move, cors: { sent: string; origins: string[] } | undefined, credentials: boolean, wire: boolean): Fix => ({
-  headers: [
-    `Location: ${http(move.target)}`,
-    ...(cors ? [`Access-Control-Allow-Origin: ${cors.sent}`, ...(credentials ? ['Access-Control-Allow-Credentials: true'] : []), 'Vary: Origin'] : []),
-  ],
-  server: [
-    `const redirects = ${rule(move, cors?.origins, credentials)}`,
-    ...(wire
-      ? [
-          "server.on('request', (req, res) => redirects.request(req, res) || app(req, res)) // the GET",
-          "server.on('upgrade', (req, socket, head) => redirects.upgrade(req, socket, head) || wss.handleUpgrade(…)) // the upgrade",
-        ]
-      : []),
-  ].join('\n'),
-  nginx:
-    (cors && cors.origins.length > 1 ? `${nginxMap(cors.origins)}\n` : '') +
-    nginxLocation(move.path, [...(cors ? nginxCors(cors.origins, credentials) : []), nginxReturn(move)]),
-})
+export const redirectFix = (
+  move: Move,
+  cors: { sent: string; origins: string[] } | undefined,
+  credentials: boolean,
+  wire: boolean,
+): Fix => {
+  // The proxies' lines carry CORS headers only for a cross-origin request, and credentials only with them.
+  const answer = { path: move.path, move, origins: cors?.origins, credentials: !!cors && credentials, vary: !!cors }
+  return {
+    headers: [`Location: ${toHttp(move.target)}`, ...(cors ? corsHeaders(cors.sent, credentials) : [])],
+    server: [`const redirects = ${rule(move, cors?.origins, credentials)}`, ...(wire ? WIRE : [])].join('\n'),
+    ...proxies(answer),
+  }
+}
 
 /** A WebSocket endpoint at `path`, for a final URL that does not answer the handshake with 101. */
 export const endpointFix = (path: string): Fix => ({
@@ -126,13 +144,25 @@ export const endpointFix = (path: string): Fix => ({
     "const wss = new WebSocketServer({ noServer: true }) // from 'ws'",
     "server.on('upgrade', (req, socket, head) => {",
     '  if (redirects.upgrade(req, socket, head)) return',
-    `  if (new URL(req.url, 'http://x').pathname == ${quote(path)}) wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))`,
+    `  if (new URL(req.url, 'http://x').pathname == ${quote(path)}) ` +
+      "wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))",
     '})',
   ].join('\n'),
-  nginx: nginxLocation(path, [
-    '    proxy_pass http://your_websocket_backend;',
-    '    proxy_http_version 1.1;',
-    '    proxy_set_header Upgrade $http_upgrade;',
-    '    proxy_set_header Connection "upgrade";',
-  ]),
+  nginx: nginx.endpoint(path),
+  haproxy: haproxy.endpoint(path),
+  caddy: caddy.endpoint(path),
+})
+
+/**
+ * Access-Control-Expose-Headers: Retry-After, without which a page of another origin cannot read
+ * how long to wait (`retryAfter`: the value the endpoint sends, seconds or an HTTP date).
+ */
+export const retryAfterFix = (retryAfter: string, page: string): Fix => ({
+  headers: ['Access-Control-Expose-Headers: Retry-After'],
+  server:
+    `createComeBackLater({ retryAfter: ${/^\d+$/.test(retryAfter) ? retryAfter : `new Date('${retryAfter}')`}, ` +
+    `origins: [${quote(page)}] }) // answers the GET and the upgrade alike`,
+  nginx: nginx.exposeRetryAfter,
+  haproxy: haproxy.exposeRetryAfter,
+  caddy: caddy.exposeRetryAfter,
 })

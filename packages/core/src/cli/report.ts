@@ -70,7 +70,8 @@ export const render = (report: Report, color: boolean): string => {
     const fix = finding.fix
     if (fix?.headers) out.push(c.dim('  the header lines that answer needs:'), c.cyan(indent(fix.headers.join('\n'), '    ')))
     if (fix?.server) out.push(c.dim('  with @followsocket/server:'), c.cyan(indent(fix.server, '    ')))
-    if (fix?.nginx) out.push(c.dim('  with nginx:'), c.cyan(indent(fix.nginx, '    ')))
+    for (const [proxy, lines] of [['nginx', fix?.nginx], ['HAProxy', fix?.haproxy], ['Caddy', fix?.caddy]])
+      if (lines) out.push(c.dim(`  with ${proxy}:`), c.cyan(indent(lines, '    ')))
   }
   return out.join('\n') + '\n'
 }

@@ -39,6 +39,11 @@ describe('followsocket doctor, the GET and the upgrade answered alike', () => {
       expect(run.stdout).toContain(`\n    Location: ${s.http('/v2/live')}\n`)
       expect(run.stdout).toContain("server.on('request', (req, res) => redirects.request(req, res) || app(req, res))")
       expect(run.stdout).toContain(`return 308 ${s.http('/v2/live')}$is_args$args;`)
+      // HAProxy's and Caddy's lines redirect both requests, the upgrade to the ws: Location.
+      const upgradeLocation = `location "${s.ws('/v2/live')}%[url,regsub(^[^?]*,)]"`
+      expect(run.stdout).toContain(`${upgradeLocation} if followsocket_moved followsocket_upgrade\n`)
+      expect(run.stdout).toContain(`\tredir @moved_upgrade ${s.ws('/v2/live')}{followsocket_query} 308\n`)
+      expect(run.stdout).toContain(`\tredir @moved ${s.http('/v2/live')}{followsocket_query} 308\n`)
     })
 
   it('flags a GET and an upgrade that redirect to different places, naming the hop', async () => {

@@ -1,6 +1,6 @@
 import { createComeBackLater } from '@followsocket/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { doctor, site, type Site } from './support'
+import { doctor, printed, site, type Site } from './support'
 
 // What the doctor says of an endpoint that answers with a refusal the client reads from its
 // preflight (SPEC §9): come back later, or the credentials. Not "no WebSocket here".
@@ -37,6 +37,8 @@ describe('followsocket doctor, an endpoint that answers a refusal (SPEC §9)', (
     expect(run.stdout).toContain('reads the 503 and the Retry-After from its preflight GET and waits that long, plus its own back-off')
     expect(run.stdout).not.toContain('no WebSocket at')
     expect(run.stdout).not.toContain('proxy_set_header Upgrade')
+    expect(run.stdout).not.toContain('use_backend')
+    expect(run.stdout).not.toContain('reverse_proxy')
   })
 
   it('503 + Retry-After a page of another origin cannot read: says so, and how to expose it', async () => {
@@ -55,6 +57,13 @@ describe('followsocket doctor, an endpoint that answers a refusal (SPEC §9)', (
     expect(run.stdout).toContain(`a page at ${PAGE} may read it only when the answer says Access-Control-Expose-Headers: Retry-After`)
     expect(run.stdout).toContain(`createComeBackLater({ retryAfter: 30, origins: ['${PAGE}'] })`)
     expect(run.stdout).toContain('add_header Access-Control-Expose-Headers Retry-After always;')
+    const haproxy = [
+      '# in the frontend:',
+      '    http-after-response set-header Access-Control-Expose-Headers Retry-After',
+    ]
+    const caddy = ['# in the site block:', '\theader Access-Control-Expose-Headers Retry-After']
+    expect(run.stdout).toContain(printed('HAProxy', haproxy))
+    expect(run.stdout).toContain(printed('Caddy', caddy))
   })
 
   it('401 to the GET and the upgrade: the credentials are refused, and a token goes in the URL', async () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRedirects } from '@followsocket/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CLI, doctor, site, type Site } from './support'
+import { CLI, doctor, printed, site, type Site } from './support'
 
 const PAGE = 'https://app.example.com'
 const USAGE = 'usage: followsocket doctor <url> [--origin <page origin>] [--credentials] [--json] [--insecure | --ca <file>]'
@@ -55,6 +55,11 @@ describe('followsocket doctor, as a command', () => {
       expect(text.stdout).toContain(finding.title)
       for (const line of finding.fix.headers) expect(text.stdout).toContain(`    ${line}\n`)
       expect(text.stdout).toContain(finding.fix.server.split('\n')[0])
+      // Each proxy's lines beside nginx's, whole, under their heading in the text.
+      expect(Object.keys(finding.fix)).toEqual(['headers', 'server', 'nginx', 'haproxy', 'caddy'])
+      const { nginx, haproxy, caddy } = finding.fix
+      for (const [form, lines] of [['nginx', nginx], ['HAProxy', haproxy], ['Caddy', caddy]])
+        expect(text.stdout).toContain(printed(form, lines.split('\n')))
     }
   })
 

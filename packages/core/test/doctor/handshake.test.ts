@@ -1,6 +1,6 @@
 import { createRedirects } from '@followsocket/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closedPort, doctor, lineWith, rawSite, site, type Site } from './support'
+import { closedPort, doctor, lineWith, printed, rawSite, site, type Site } from './support'
 
 let closers: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -23,6 +23,26 @@ describe('followsocket doctor, the handshake where the page opens its socket', (
     expect(lineWith(run.stdout, `${s.ws('/v2/live')} →`)).toMatch(/^✗ 2 .* → 404/)
     expect(run.stdout).toContain(`fails with HANDSHAKE_FAILED at upgrade hop 2: no WebSocket at ${s.ws('/v2/live')}: it answers the upgrade with 404 instead of 101 Switching Protocols`)
     expect(run.stdout).toContain('proxy_set_header Upgrade $http_upgrade;')
+    // HAProxy passes the WebSocket to a backend of its own, whose tunnel timeout outlasts an idle socket.
+    expect(run.stdout).toContain(
+      printed('HAProxy', [
+        '# in the frontend:',
+        '    use_backend followsocket_ws if { path /v2/live }',
+        '# beside it:',
+        'backend followsocket_ws',
+        '    # An open WebSocket is a tunnel: it may stay idle this long (heartbeats keep it well below).',
+        '    timeout tunnel 1h',
+        '    # The address of your WebSocket app:',
+        '    server app1 127.0.0.1:9001',
+      ]),
+    )
+    expect(run.stdout).toContain(
+      printed('Caddy', [
+        '# in the site block:',
+        '\t# The address of your WebSocket app:',
+        '\treverse_proxy /v2/live 127.0.0.1:9001',
+      ]),
+    )
   })
 
   it('fails a 101 whose Sec-WebSocket-Accept is wrong: HANDSHAKE_FAILED, expected and received values', async () => {

@@ -42,6 +42,12 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     expect(run.stdout).toContain(`Answer the GET with the http(s): form, Location: ${s.http('/v2/live')}`)
     expect(run.stdout).toContain(`\n    Location: ${s.http('/v2/live')}\n`)
     expect(run.stdout).toContain(`return 308 ${s.http('/v2/live')}$is_args$args;`)
+    // HAProxy and Caddy give the GET the http: form and the upgrade its ws: one, as the README's recipes do.
+    const query = '%[url,regsub(^[^?]*,)]'
+    expect(run.stdout).toContain(`redirect code 308 location "${s.http('/v2/live')}${query}" if followsocket_moved\n`)
+    expect(run.stdout).toContain(`location "${s.ws('/v2/live')}${query}" if followsocket_moved followsocket_upgrade\n`)
+    expect(run.stdout).toContain(`\tredir @moved ${s.http('/v2/live')}{followsocket_query} 308\n`)
+    expect(run.stdout).toContain(`\tredir @moved_upgrade ${s.ws('/v2/live')}{followsocket_query} 308\n`)
   })
 
   describe('over TLS, with a self-signed certificate made for the test', () => {
@@ -62,6 +68,10 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
       expect(run.stdout).toContain(`fails with INSECURE_REDIRECT at preflight hop 1: GET ${secure.http('/v1/live')} redirects from https: to http: (${plain.http('/v2/live')})`)
       expect(run.stdout).toContain("an https: page's fetch() blocks it anyway as mixed content")
       expect(run.stdout).toContain(`\n    Location: https://127.0.0.1:${plain.port}/v2/live\n`)
+      expect(run.stdout).toContain(`location "https://127.0.0.1:${plain.port}/v2/live%[url,regsub(^[^?]*,)]"`)
+      expect(run.stdout).toContain(`location "wss://127.0.0.1:${plain.port}/v2/live%[url,regsub(^[^?]*,)]"`)
+      expect(run.stdout).toContain(`\tredir @moved https://127.0.0.1:${plain.port}/v2/live{followsocket_query} 308\n`)
+      expect(run.stdout).toContain(`\tredir @moved_upgrade wss://127.0.0.1:${plain.port}/v2/live{followsocket_query}`)
       // The policy refused the step, so the http: URL was never requested.
       expect(plain.seen.filter((r) => r.kind == 'get')).toEqual([])
     })

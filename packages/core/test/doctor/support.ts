@@ -19,7 +19,11 @@ export const CLI = join(core, 'dist/cli.js')
 
 // Users run the build, so the tests do; a build older than the code it comes from would test
 // yesterday's doctor, which is worse than failing.
-const sources = [...readdirSync(join(core, 'src/cli')).map((f) => join(core, 'src/cli', f)), ...['policy.ts', 'url.ts', 'errors.ts', 'options.ts'].map((f) => join(core, 'src', f))]
+// src/cli is read with its subfolders (cli/fixes/).
+const sources = [
+  ...readdirSync(join(core, 'src/cli'), { recursive: true }).map((f) => join(core, 'src/cli', String(f))),
+  ...['policy.ts', 'url.ts', 'errors.ts', 'options.ts'].map((f) => join(core, 'src', f)),
+]
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build core first (cd packages/core && npm run build)`)
 const stale = sources.find((file) => statSync(file).mtimeMs > statSync(CLI).mtimeMs)
 if (stale) throw new Error(`${CLI} is older than ${stale}: rebuild core (cd packages/core && npm run build)`)
@@ -37,6 +41,10 @@ export const doctor = (...args: string[]): Promise<Run> =>
       done({ code: error ? Number(error.code) : 0, stdout, stderr }),
     )
   })
+
+/** A fix's lines for `form` (nginx, HAProxy, Caddy…) as the text report prints them, heading included. */
+export const printed = (form: string, lines: string[]): string =>
+  [`  with ${form}:`, ...lines.map((line) => `    ${line}`)].join('\n')
 
 /** The line of `text` that contains `needle` (for asserting the ✓/✗ of one hop). */
 export const lineWith = (text: string, needle: string): string => text.split('\n').find((line) => line.includes(needle)) ?? `(no line with ${needle})`
