@@ -1,7 +1,7 @@
 // Size of what users import, measured as size-limit does: bundle one import with every
 // dependency, minify, gzip (level 9). Users bundle with esbuild or with rolldown (Vite), and the
 // two disagree by about a hundred bytes, so every entry is measured with both and each figure
-// must meet the budget. Fails (exit 1) over budget. SPEC §6.
+// must meet the budget. Fails (exit 1) over budget. The budgets are SPEC §6's, raised on 2026-12-06.
 import { build } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -15,14 +15,14 @@ const KB = 1024
 
 const CONNECT = 'followsocket: import { connect }'
 export const checks = [
-  { name: CONNECT, code: `export { connect } from 'followsocket'`, budget: 4.75 * KB },
-  { name: 'followsocket/websocket: { FollowWebSocket }', code: `export { FollowWebSocket } from 'followsocket/websocket'`, budget: 4 * KB },
-  { name: 'followsocket IIFE (<script>)', file: join(core, 'dist/followsocket.iife.js'), budget: 5.75 * KB },
+  { name: CONNECT, code: `export { connect } from 'followsocket'`, budget: 5.5 * KB },
+  { name: 'followsocket/websocket: { FollowWebSocket }', code: `export { FollowWebSocket } from 'followsocket/websocket'`, budget: 4.5 * KB },
+  { name: 'followsocket IIFE (<script>)', file: join(core, 'dist/followsocket.iife.js'), budget: 6.5 * KB },
   // Sharing across tabs (SPEC §11) is its own entry, so `connect` does not grow for it: measured
   // by what it adds to the connect path it wraps.
-  { name: 'followsocket/tabs: { connect }', code: `export { connect } from 'followsocket/tabs'`, onTopOf: CONNECT, budget: 1.5 * KB },
+  { name: 'followsocket/tabs: { connect }', code: `export { connect } from 'followsocket/tabs'`, onTopOf: CONNECT, budget: 1.75 * KB },
   // Its <script> build, for pages without a bundler: connect and tabs together, so within both budgets.
-  { name: 'followsocket/tabs IIFE (<script>)', file: join(core, 'dist/followsocket-tabs.iife.js'), budget: 4.75 * KB + 1.5 * KB },
+  { name: 'followsocket/tabs IIFE (<script>)', file: join(core, 'dist/followsocket-tabs.iife.js'), budget: 7 * KB },
   // A binding, bundled with what it pulls from the core and without its framework (the app ships
   // that anyway), measured by what it adds on top of `connect`: the store and the hook.
   ...['react', 'vue'].map((framework) => ({
@@ -31,7 +31,7 @@ export const checks = [
     alias: { [`@followsocket/${framework}`]: join(root, `packages/${framework}/dist/followsocket-${framework}.js`) },
     external: [framework],
     onTopOf: CONNECT,
-    budget: 1.5 * KB,
+    budget: 1.75 * KB,
   })),
 ]
 

@@ -1,14 +1,15 @@
-import { backoffDelay, timerDelay } from './backoff'
+import { timerDelay } from './backoff'
 import { forget, remember } from './cache'
-import { locate, type Found } from './discovery'
-import { FollowSocketError, isFinal } from './errors'
+import { endSocket, webSocketClass } from '#hops'
+import { diagnose, locate, type Found } from './discovery'
+import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'
+import { afterClose, afterFailure, FRESH, willReconnect, type FoundVia, type Pace, type Step, type Then } from './next-step'
 import { settings } from './options'
-import { createPacing } from './pacing'
-import { movedTo } from './policy'
 import type { StandardResult } from './standard-schema'
-import type { ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
-import { normaliseUrl, toHttp } from './url'
+import type { CloseInfo, ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
+import { normaliseUrl } from './url'
+import { wait } from './wait'
 
 export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   readonly state: ConnectionState
@@ -20,43 +21,47 @@ export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   /** Messages queued while not open. */
   readonly buffered: number
   send(data: SendData): void
-  /** Final: no reconnect afterwards. */
+  /** Final: no reconnect afterwards; it aborts a preflight in flight. */
   close(code?: number, reason?: string): void
   /** Retry now, skipping a pending back-off wait. */
   reconnect(): void
 }
 
-// RFC 6455 §7.4.2 private-use code: "this endpoint moved; the close reason is the new URL".
-const MOVED = 4308
-
 type Timer = ReturnType<typeof setTimeout>
+type Close = Omit<CloseInfo, 'willReconnect'>
 const noop = () => {}
+
+// How a socket that we ended ourselves (a missed heartbeat) closes: abnormally (RFC 6455 §7.1.5).
+const DROPPED = { code: 1006, reason: '', wasClean: false }
 
 /**
  * Opens a WebSocket to `url` that follows redirects and reconnects. Returns at once; the first
- * attempt starts in a microtask, so listeners added right after see every event.
+ * attempt starts in a microtask, so listeners added right after see every event. What follows
+ * a failure or a close is decided in next-step.ts; this only carries it out.
  */
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
-  const WS = s.WebSocket ?? globalThis.WebSocket
-  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No WebSocket here: pass options.WebSocket (`ws` in Node 20)')
+  const WS = webSocketClass(s.WebSocket)
   let requested = typeof url == 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
-  const pacing = createPacing()
 
   let state: ConnectionState = 'idle'
   let socket: WebSocket | undefined
   let resolvedUrl: string | undefined
-  let attempt = 0
+  let pace: Pace = FRESH
   let openedAt = 0
   let stopped = false
-  // Bumped to cancel whatever async step (URL function, preflight, back-off wait) is in flight.
+  // Bumped to cancel whatever async step (URL function, preflight, back-off wait) is in flight;
+  // `abort` cancels the fetches of that step.
   let generation = 0
+  let abort = new AbortController()
   let connectTimer: Timer | undefined
   let heartbeat: ReturnType<typeof setInterval> | undefined
   let pongTimer: Timer | undefined
   let cancelWait: (() => void) | undefined
   const queue: SendData[] = []
+  // Standard Schema validation may be async: with a schema, frames go through one promise chain
+  // so they are delivered (or refused) in arrival order.
   let tail: Promise<unknown> = Promise.resolve()
 
   /**
@@ -73,37 +78,34 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
 
   const halt = () => {
     generation++
+    abort.abort()
+    abort = new AbortController()
     cancelWait?.()
     clearTimeout(connectTimer)
     clearInterval(heartbeat)
     clearTimeout(pongTimer)
   }
 
-  /** Detaches and closes the current socket without letting its events reach us. */
+  /** Detaches the current socket and ends it, without letting its events reach us. */
   const drop = () => {
     const ws = socket
     socket = undefined
     if (!ws) return
     ws.onopen = ws.onclose = null
-    ws.close()
-  }
-
-  /** Forgets a remembered location that stopped working and finds the endpoint again. */
-  const rediscover = () => {
-    forget(s, requested)
-    start(s.discovery != 'off')
+    endSocket(ws)
   }
 
   /**
-   * Runs one connect attempt: the URL function, the cache, a preflight when `discover` is set
-   * (or discovery is 'preflight'), then the socket. `failed`: the direct handshake failed and
-   * sent 'auto' mode to the preflight, which then says why when it finds no redirect.
+   * Runs one connect attempt: the URL function, the cache, the preflight (when discovery is
+   * 'preflight', on 'rediscover', and on 'preflight': the direct handshake failed, so the
+   * preflight says why when it finds no redirect), then the socket.
    */
-  const start = async (discover?: boolean, failed?: boolean) => {
+  const start = async (then: Exclude<Then, object> = 'connect') => {
     halt()
     const g = generation
-    discover ||= s.discovery == 'preflight'
-    const callUrl = typeof url == 'function' && !failed
+    if (then == 'rediscover') forget(s, requested)
+    const discover = then == 'preflight' || s.discovery == 'preflight' || (then == 'rediscover' && s.discovery != 'off')
+    const callUrl = typeof url == 'function' && then != 'preflight'
     // Synchronously, so that reconnect() never leaves the state reading 'closed'.
     if (!setState(callUrl || discover ? 'resolving' : 'connecting')) return
     try {
@@ -113,20 +115,17 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
-      const found = await locate(requested, s, discover, failed)
+      const found = await locate(requested, s, discover, then == 'preflight', abort.signal)
       if (g === generation) open(found)
     } catch (error) {
-      if (g === generation) fail(error as FollowSocketError)
+      if (g === generation) failed(error as FollowSocketError, discover ? 'preflight' : undefined)
     }
   }
 
-  /**
-   * Opens the socket where `found` leads (else at the requested URL). A preflight's `found` also
-   * says why a failed handshake there failed (its refusal, SPEC §9).
-   */
+  /** Opens the socket where `found` leads, else at the requested URL. */
   const open = (found?: Found) => {
     const target = found?.url ?? requested
-    if (!setState('connecting') || (found?.redirected && !say('redirect', { from: requested, to: target, hops: found.hops, via: found.via }))) return
+    if (!setState('connecting')) return
     let ws: WebSocket
     try {
       // Typed as the DOM WebSocket for `socket`; `ws` in Node has what is used here.
@@ -134,20 +133,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     } catch (cause) {
       // The URL and the protocols were checked already: what is left (a SecurityError, a
       // WebSocket option that is no constructor) would fail every retry the same way.
-      return fail(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}`, target, cause))
+      return failed(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}`, target, cause), found?.via)
     }
-    // A failure before `open`. A remembered target that fails is stale: forget it and find the
-    // endpoint again (paced). In 'auto' mode a failed direct handshake is what calls for a preflight.
-    const failed = (error: FollowSocketError) => {
+    const g = generation
+    // A failure before `open`, said as plainly as the preflight can: where a preflight just
+    // found the target, its answer; where the target was remembered or moved to, a GET of it.
+    const handshakeFailed = async (error: FollowSocketError) => {
       socket = undefined
-      const handshake = error.code == 'HANDSHAKE_FAILED'
-      // Rediscovery is at once only if pacing allows it; else it follows the error's back-off wait.
-      if (found && found.via != 'preflight') {
-        if (pacing.immediate()) rediscover()
-        else fail(error, rediscover)
-      } else if (found) fail((handshake && found.refusal) || error)
-      else if (s.discovery == 'auto' && handshake) start(true, true)
-      else fail(error)
+      if (error.code == 'HANDSHAKE_FAILED' && found) error = found.refusal ?? (await diagnose(target, s, abort.signal))
+      if (g === generation) failed(error, found?.via)
     }
     socket = ws
     ws.binaryType = s.binaryType
@@ -155,12 +149,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onerror = noop
     connectTimer = setTimeout(() => {
       drop()
-      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
+      handshakeFailed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
     }, timerDelay(s.connectTimeoutMs))
     ws.onopen = () => {
       clearTimeout(connectTimer)
+      // A new location is announced once, when it is reached (not when a remembered one is tried).
+      const moved = found?.redirected && target != requested && target != resolvedUrl
       resolvedUrl = target
       openedAt = Date.now()
+      if (moved && !say('redirect', { from: requested, to: target, hops: found.hops, via: found.via })) return
       // The queue goes out after the listeners ran, on the socket that is still current then:
       // what they send() is queued behind it (see send), and a close() or reconnect() from them
       // keeps it for the next socket.
@@ -171,10 +168,10 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       if (beat)
         heartbeat = setInterval(() => {
           ws.send(beat.message)
-          // Silent since the last ping: the socket is dead even if no close ever comes.
+          // Silent since the last ping: the socket is dead even if no close ever comes (half-open).
           pongTimer ??= setTimeout(() => {
             drop()
-            if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target))) closed(1006, '', false)
+            if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target))) closed(DROPPED)
           }, timerDelay(beat.timeoutMs))
         }, timerDelay(beat.intervalMs))
     }
@@ -189,108 +186,54 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     })
     ws.onclose = (event) => {
       clearTimeout(connectTimer)
-      if (state == 'open' || stopped) closed(event.code, event.reason, event.wasClean)
-      else failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
+      if (state == 'open' || stopped) closed(event)
+      else handshakeFailed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
     }
   }
 
-  const closed = (code: number, reason: string, wasClean: boolean) => {
+  const now = () => ({ offline: globalThis.navigator?.onLine === false, random: Math.random() })
+
+  /** An attempt failed before `open`: says why, then does what afterFailure decides. */
+  const failed = (error: FollowSocketError, via: FoundVia) => {
+    const step = afterFailure(error, via, pace, s, now())
+    // A failed direct handshake in 'auto' mode is not the answer yet: its preflight will say why.
+    if (step.kind == 'now' && step.then == 'preflight') return start('preflight')
+    if (say('error', error)) carryOut(step, error)
+  }
+
+  /** An open socket closed (or close() ended one): says so, then does what afterClose decides. */
+  const closed = ({ code, reason, wasClean }: Close) => {
     halt()
     socket = undefined
-    // A connection that stayed up long enough was healthy: its next failure starts afresh.
-    if (s.reconnect && Date.now() - openedAt >= s.reconnect.minUptimeMs) {
-      attempt = 0
-      pacing.healthy()
-    }
-    const was = resolvedUrl!
-    // What the next attempt does instead of a plain reconnect: follow a move, or rediscover.
-    let next: (() => void) | undefined
-    let refusal: FollowSocketError | undefined
-    if (!stopped && code === MOVED) {
-      try {
-        // A move back to a URL this chain already left is a loop (policy, so final).
-        const to = movedTo(reason, was, s, pacing.left)
-        pacing.left.push(toHttp(new URL(was)))
-        next = rediscover
-        if (to)
-          next = () => {
-            // Where the close frame moved the endpoint is remembered for later connects too.
-            const hops = [{ from: was, to }]
-            remember(s, requested, to, hops)
-            open({ url: to, redirected: true, hops, via: 'close-frame' })
-          }
-      } catch (error) {
-        refusal = error as FollowSocketError
-      }
-    }
-    // A remembered target going away for a restart or overload (1012/1013) may not come back there.
-    else if (!stopped && was !== requested && (code === 1012 || code === 1013)) next = rediscover
-    const again = !stopped && !refusal && !!s.reconnect && s.shouldReconnect({ code, reason, wasClean })
-    const now = again && !!next && pacing.immediate()
-    const willReconnect = again && (now || canRetry())
-    if (!say('close', { code, reason, wasClean, willReconnect })) return
-    if (refusal) fail(refusal)
-    else if (!again) setState('closed')
-    else if (now) next!()
-    else retry(undefined, next)
+    const close = { code, reason, wasClean }
+    const step = stopped ? undefined : afterClose(close, resolvedUrl!, requested, Date.now() - openedAt, pace, s, now())
+    if (!say('close', { ...close, willReconnect: !!step && willReconnect(step) })) return
+    if (!step) return void setState('closed')
+    if (step.kind == 'stop' && step.error && !say('error', step.error)) return
+    carryOut(step)
   }
 
-  // Everything that reaches here is a FollowSocketError: discovery and policy wrap what they throw.
-  // `next`: what the attempt after the back-off wait does (a plain connect by default).
-  const fail = (failure: FollowSocketError, next?: () => unknown) => {
-    if (!say('error', failure)) return
-    if (isFinal(failure)) {
-      halt()
-      setState('closed')
-    } else retry(failure, next)
-  }
-
-  const offline = () => globalThis.navigator?.onLine === false
-  // Offline attempts would all fail: they wait for the network instead of counting.
-  const canRetry = () => !!s.reconnect && (offline() || attempt < s.reconnect.maxRetries)
-
-  /** Schedules `next` (by default a plain connect) after a back-off wait, or gives up. */
-  const retry = (error?: FollowSocketError, next: () => unknown = start) => {
-    if (!s.reconnect) return setState('closed')
-    if (!canRetry()) {
-      halt()
-      // Closed before the error is told, so a listener's reconnect() starts afresh.
-      if (setState('closed')) emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
+  const carryOut = (step: Step, error?: FollowSocketError) => {
+    pace = step.pace
+    const run = (then: Then) => (typeof then == 'object' ? move(then.move) : start(then))
+    if (step.kind == 'now') return run(step.then)
+    if (step.kind == 'wait') {
+      if (setState('reconnecting') && say('reconnecting', { attempt: step.attempt, delayMs: step.delayMs, error }))
+        cancelWait = wait(step.delayMs, step.held, () => run(step.then))
       return
     }
-    // A server that asked for a wait (Retry-After) gets it, plus this attempt's jittered back-off
-    // so that a fleet told the same does not come back in the same second.
-    const asked = error?.retryAfterMs
-    const delayMs = offline() ? Infinity : backoffDelay(++attempt, s.reconnect) + (asked ?? 0)
-    if (setState('reconnecting') && say('reconnecting', { attempt, delayMs, error })) wait(delayMs, next, !!asked && delayMs < Infinity)
+    halt()
+    // Closed before RETRIES_EXHAUSTED is told, so a listener's reconnect() starts afresh.
+    if (setState('closed') && step.kind == 'give-up')
+      emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
   }
 
-  // A pending wait is cut short when the user comes back: network online, tab visible again,
-  // page restored from the back/forward cache; except a wait the server asked for (`held`).
-  // Listeners exist only while a wait is pending. visibilitychange, fired at the document,
-  // bubbles to the window, where the other two are fired.
-  const wait = (delayMs: number, next: () => unknown, held: boolean) => {
-    const g = generation
-    const listening = new AbortController()
-    const resume = (event?: Event & { persisted?: boolean }) => {
-      const back =
-        !event ||
-        event.type == 'online' ||
-        // pageshow counts only when the page is restored from the back/forward cache.
-        (event.type == 'pageshow' && event.persisted) ||
-        (event.type == 'visibilitychange' && document.visibilityState == 'visible')
-      if (!back) return
-      cancelWait?.()
-      if (g === generation) next()
-    }
-    // Offline, the wait is Infinity: the timer (capped, see timerDelay) stands for "not before then".
-    const timer = setTimeout(resume, timerDelay(delayMs))
-    if (!held) for (const type of ['online', 'pageshow', 'visibilitychange']) globalThis.addEventListener?.(type, resume, { signal: listening.signal })
-    cancelWait = () => {
-      cancelWait = undefined
-      clearTimeout(timer)
-      listening.abort()
-    }
+  /** Follows a close frame's move, and remembers it for later connects too (a move home: none). */
+  const move = (to: string) => {
+    const hops = [{ from: resolvedUrl!, to }]
+    if (to == requested) forget(s, requested)
+    else remember(s, requested, to, hops)
+    open({ url: to, redirected: true, hops, via: 'close-frame' })
   }
 
   /** Parses (parse: 'json') and validates (schema) one frame; throws on bad JSON. */
@@ -298,7 +241,6 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     const value = s.parse && typeof raw == 'string' ? JSON.parse(raw) : raw
     return s.schema ? s.schema['~standard'].validate(value) : { value }
   }
-
   const refuse = (cause: unknown, raw: unknown, why: unknown = cause) =>
     emit('error', new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }))
   const deliver = (result: StandardResult<unknown>, raw: unknown) =>
@@ -306,8 +248,6 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
 
   // On the hot path: no closure is created per frame without a schema.
   const receive = (raw: unknown) => {
-    // Standard Schema validation may be async: with a schema, frames go through one promise
-    // chain so they are delivered (or refused) in arrival order.
     if (s.schema)
       tail = tail.then(() => decode(raw)).then(
         (result) => deliver(result, raw),
@@ -342,25 +282,26 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       return queue.length
     },
     send(data) {
-      if (stopped || state == 'closed')
-        throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
+      if (stopped || state == 'closed') throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
       // readyState, not state: a socket already closing must not swallow the message. While the
       // queue holds messages (open listeners are running), this one goes behind them.
       if (socket?.readyState == 1 && !queue.length) return socket.send(data)
-      if (queue.length >= s.buffer.maxMessages)
-        throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
+      if (queue.length >= s.buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
       queue.push(data)
     },
     close(code = 1000, reason = '') {
       if (stopped) return
+      const ws = socket
       // First, so a code the WebSocket refuses (InvalidAccessError) changes nothing.
-      socket?.close(code, reason)
+      ws?.close(code, reason)
       stopped = true
+      // Aborts a preflight in flight, cancels every timer and wait.
       halt()
-      setState(socket ? 'closing' : 'closed')
+      setState(ws ? 'closing' : 'closed')
     },
     reconnect() {
-      if (state == 'closed') attempt = 0
+      // After the connection was given up, a reconnect() starts it afresh.
+      if (state == 'closed') pace = FRESH
       stopped = false
       drop()
       start()

@@ -1,37 +1,68 @@
 import { FollowSocketError } from './errors'
 
 /**
- * Why a handshake failed (SPEC §9). A browser shows a failed handshake as `error` + close 1006
- * whatever the server answered; the preflight's GET of the same URL reads that answer, and this
- * module says what it was: the status, how long the server asked to be left alone, or that
- * nothing answers at all.
+ * Why a handshake failed (docs/diagnosis.md). A browser shows a failed handshake as `error` +
+ * close 1006 whatever the server answered; the preflight's GET of the same URL reads that
+ * answer, and this module words it: one message per row of the diagnosis table, each saying
+ * what happened and what to do.
  */
 
 const HOUR = 3_600_000
+// An HTTP-date in its one current form, IMF-fixdate (RFC 9110 §5.6.7), which Date.parse reads in
+// every runtime (it is what toUTCString writes). Date.parse alone would read "foo 2030" as a year.
+const IMF_FIXDATE = /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/
 
 /**
- * A Retry-After value (delta-seconds or an HTTP date) in ms from `now`, at most an hour;
- * undefined when it asks for no wait: absent, unreadable, or a date already past.
+ * A Retry-After value (delta-seconds or an IMF-fixdate) in ms from `now`, at most an hour;
+ * undefined when it asks for no wait: absent, unreadable, zero, or a date already past. (The two
+ * obsolete HTTP-date forms, RFC 850 and asctime, count as unreadable: no wait, the back-off alone.)
  */
 export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
-  const ms = value ? (/^\d+$/.test(value) ? +value * 1000 : Date.parse(value) - now) : NaN
+  const ms = !value ? NaN : /^\d+$/.test(value) ? +value * 1000 : IMF_FIXDATE.test(value) ? Date.parse(value) - now : NaN
   return ms > 0 ? Math.min(ms, HOUR) : undefined
 }
 
-/**
- * What a handshake failure at `url` means when the endpoint's GET answers `response` (no
- * redirect): the status, which the example apps word for people, and on a 429 or 503 how long
- * the server asked to be left alone.
- */
-export const refusal = (url: string, { status, headers }: Response): FollowSocketError => {
-  const wait = status == 429 || status == 503 ? parseRetryAfter(headers.get('retry-after')) : undefined
-  return new FollowSocketError('HANDSHAKE_FAILED', `${url} answered ${status}${wait ? `: come back in ${Math.ceil(wait / 1000)} s` : ''}`, url, undefined, status, wait)
+/** What a status tells a person, by the rows of the diagnosis table; any other status speaks for itself. */
+const advice = (status: number, wait: number | undefined): string | undefined => {
+  if (status == 401 || status == 403) return 'the server refused the credentials: a url function can put a fresh token in the URL'
+  if (status == 404 || status == 410) return 'nothing at that path: check the URL'
+  if (wait) return `the server asks to come back in ${Math.ceil(wait / 1000)} s`
+  if (status == 101 || status == 400 || status == 426 || (status >= 200 && status < 300))
+    return 'a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)'
 }
 
 /**
- * A preflight GET that failed (DISCOVERY_BLOCKED, which in a browser may be CORS or a server that
- * is down) where the runtime shows network errors as they are (Node, Deno, Bun: no CORS there):
- * nothing answers at that host.
+ * What a handshake failure at `url` means when its GET answered `response` (no redirect): the
+ * status, with what to do about it, and on a 429 or 503 how long the server asked to be left alone.
  */
-export const unreachable = (at: URL, { url, cause }: FollowSocketError): FollowSocketError =>
+export const refusal = (url: string, { status, headers }: Response): FollowSocketError => {
+  const wait = status == 429 || status == 503 ? parseRetryAfter(headers.get('retry-after')) : undefined
+  const why = advice(status, wait)
+  return new FollowSocketError('HANDSHAKE_FAILED', `${url} answered ${status}${why ? `: ${why}` : ''}`, url, undefined, status, wait)
+}
+
+/** Nothing answers a GET of `at` (refused, DNS, TLS, offline): the server is down or out of reach. */
+export const unreachable = (url: string, at: URL, cause?: unknown): FollowSocketError =>
   new FollowSocketError('HANDSHAKE_FAILED', `Nothing answers at ${at.host}: down or unreachable`, url, cause)
+
+/** Something answers `at`, but without the CORS headers that let this page read the answer. */
+export const hidden = (url: string, at: URL, cause?: unknown): FollowSocketError =>
+  new FollowSocketError(
+    'DISCOVERY_BLOCKED',
+    `${at.href} answers but does not let this page read it: send Access-Control-Allow-Origin: ${globalThis.location?.origin} on every hop`,
+    url,
+    cause,
+  )
+
+/**
+ * Nothing answers at `at`, or its redirects end nowhere that answers: a loop, more than the
+ * browser's 20, a target that is down. A browser cannot tell these apart (cross-origin, not even
+ * from a host that is down); only the doctor sees each hop.
+ */
+export const nowhere = (url: string, at: URL, cause?: unknown): FollowSocketError =>
+  new FollowSocketError(
+    'HANDSHAKE_FAILED',
+    `Nothing answers at ${at.href}, or its redirects lead nowhere (a loop, over 20 redirects, a target that is down): run npx followsocket doctor ${at.href}`,
+    url,
+    cause,
+  )

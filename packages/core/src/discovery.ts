@@ -2,17 +2,18 @@ import { timerDelay } from './backoff'
 import { FollowSocketError } from './errors'
 import { cached, remember } from './cache'
 import { refusal } from './diagnosis'
-import { followChain } from '#hops'
+import { followChain, unanswered } from '#hops'
 import { toHttp } from './url'
 import type { DiscoverySettings } from './options'
 import type { RedirectInfo, Resolution } from './types'
 
-/** The preflight's GET of `at`, following redirects itself or not (`redirect` mode). */
-export type Get = (at: URL, redirect: RequestRedirect) => Promise<Response>
+/** A GET of `at` as the preflight sends it, with `init` on top (the redirect mode, a probe's mode). */
+export type Get = (at: URL, init: RequestInit) => Promise<Response>
 
 /**
  * Where an attempt opens its socket: a preflight's result (with what a failed handshake where it
- * ended would mean, SPEC §9), a remembered location, or where a close frame moved the endpoint.
+ * ended would mean, docs/diagnosis.md), a remembered location, or where a close frame moved the
+ * endpoint.
  */
 export interface Found extends Omit<Resolution, 'via'> {
   via: RedirectInfo['via']
@@ -22,22 +23,35 @@ export interface Found extends Omit<Resolution, 'via'> {
 /**
  * Preflights `url` (ws form) with a plain GET of its http(s) twin (a simple CORS request: no
  * custom headers, so no OPTIONS round trip) and returns where it ends; how the chain is
- * followed depends on the runtime (see #hops). Redirects are cached.
- * Throws DISCOVERY_BLOCKED (in Node: HANDSHAKE_FAILED, see hops.ts) / DISCOVERY_TIMEOUT, or the
+ * followed, and what a GET that throws means, depend on the runtime (see #hops). Redirects are
+ * cached. `signal` aborts it (close()). Throws the diagnosis of a GET nobody answered (in a
+ * browser: CORS, a server that is down or a chain that leads nowhere), DISCOVERY_TIMEOUT, or the
  * policy's error for a refused hop.
  */
-export const preflight = async (url: string, s: DiscoverySettings): Promise<Resolution & { refusal: FollowSocketError }> => {
+export const preflight = async (
+  url: string,
+  s: DiscoverySettings,
+  signal?: AbortSignal,
+): Promise<Resolution & { refusal: FollowSocketError }> => {
   const deadline = AbortSignal.timeout(timerDelay(s.preflight.timeoutMs))
-  const get: Get = async (at, redirect) => {
+  const request: Get = (at, init) =>
+    (s.fetch ?? fetch)(at.href, {
+      cache: 'no-store',
+      credentials: s.preflight.credentials,
+      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      ...init,
+    })
+  const get: Get = async (at, init) => {
     try {
-      const response = await (s.fetch ?? fetch)(at.href, { redirect, cache: 'no-store', credentials: s.preflight.credentials, signal: deadline })
+      const response = await request(at, init)
       // Only the status line matters; release the connection.
       response.body?.cancel().catch(() => {})
       return response
     } catch (cause) {
-      throw deadline.aborted
-        ? new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href} timed out: is it up? Or raise preflight.timeoutMs`, url, cause)
-        : new FollowSocketError('DISCOVERY_BLOCKED', `GET ${at.href} failed: is it up? It must redirect the GET too, with Access-Control-Allow-Origin on every hop`, url, cause)
+      if (signal?.aborted) throw cause
+      if (deadline.aborted)
+        throw new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href} timed out: is it up? Or raise preflight.timeoutMs`, url, cause)
+      throw await unanswered(request, at, url, cause)
     }
   }
   const [response, hops] = await followChain(get, new URL(toHttp(new URL(url))), s)
@@ -51,8 +65,25 @@ export const preflight = async (url: string, s: DiscoverySettings): Promise<Reso
  * when it has nothing). `failed`: the direct handshake already failed, so a preflight that
  * finds no redirect throws what the endpoint's answer says about that failure.
  */
-export const locate = async (url: string, s: DiscoverySettings, discover: boolean, failed?: boolean): Promise<Found | undefined> => {
-  const found: Found | undefined = discover ? await preflight(url, s) : cached(s, url)
+export const locate = async (
+  url: string,
+  s: DiscoverySettings,
+  discover: boolean,
+  failed?: boolean,
+  signal?: AbortSignal,
+): Promise<Found | undefined> => {
+  const found: Found | undefined = discover ? await preflight(url, s, signal) : cached(s, url)
   if (failed && !found?.redirected) throw found!.refusal
   return found
 }
+
+/**
+ * Why a handshake failed at `target`, a location remembered or moved to rather than the one a
+ * preflight just found: what a GET of that target answers, so that a move to a URL that answers
+ * 404 says so (docs/diagnosis.md). Never throws, never caches.
+ */
+export const diagnose = (target: string, s: DiscoverySettings, signal?: AbortSignal): Promise<FollowSocketError> =>
+  preflight(target, { ...s, cache: false }, signal).then(
+    (found) => found.refusal,
+    (error: FollowSocketError) => error,
+  )

@@ -44,9 +44,8 @@ export class FollowSocketError extends Error {
 export const isFollowSocketError = (value: unknown): value is FollowSocketError =>
   (value as Error | null)?.name == 'FollowSocketError' && typeof (value as FollowSocketError).code == 'string'
 
-/**
- * Policy refusals (every code about a redirect: REDIRECT_LOOP, TOO_MANY_REDIRECTS,
- * INSECURE_REDIRECT, REDIRECT_NOT_ALLOWED) and bad options repeat on every attempt, so they end
- * the connection instead of retrying.
- */
-export const isFinal = (error: FollowSocketError): boolean => error.code.includes('REDIRECT') || error.code == 'INVALID_OPTIONS'
+// Policy refusals repeat on every attempt (retrying would meet the same redirect), and so do bad
+// options: these end the connection instead of retrying.
+const FINAL: ErrorCode[] = ['REDIRECT_LOOP', 'TOO_MANY_REDIRECTS', 'INSECURE_REDIRECT', 'REDIRECT_NOT_ALLOWED', 'INVALID_OPTIONS']
+
+export const isFinal = (error: FollowSocketError): boolean => FINAL.includes(error.code)

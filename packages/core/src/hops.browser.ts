@@ -1,19 +1,58 @@
+import { hidden, nowhere, refusal, unreachable } from './diagnosis'
 import type { Get } from './discovery'
+import type { FollowSocketError } from './errors'
 import type { DiscoverySettings } from './options'
 import { checkHop } from './policy'
-import type { Hop } from './types'
+import type { Hop, WebSocketConstructor } from './types'
 import { toWs } from './url'
 
 /**
- * How a preflight follows a redirect chain in a browser (the "browser" condition of `#hops` in
- * package.json; other runtimes load hops.ts). Browsers hide redirect statuses from fetch
- * ('manual' gives an opaque response with status 0), so one request follows the whole chain and
- * reports only where it ended, which is checked as one step from the start.
+ * What differs in browsers (the "browser" condition of `#hops` in package.json; other runtimes
+ * load hops.ts). Browsers hide redirect statuses from fetch ('manual' gives an opaque response
+ * with status 0), so one request follows the whole chain and reports only where it ended, which
+ * is checked as one step from the start. A GET that throws is probed (below). Every browser has
+ * a WebSocket, and its close() is all there is to end one.
  */
+
+// What the probes found per URL, kept while its preflight keeps failing: only the first attempt
+// of a failure streak probes, so a redirect loop costs one chain (21 GETs) per attempt, not three.
+const verdicts = new Map<string, FollowSocketError>()
+
 export const followChain = async (get: Get, start: URL, s: DiscoverySettings): Promise<[Response, Hop[]]> => {
-  const response = await get(start, 'follow')
+  const response = await get(start, { redirect: 'follow' })
+  verdicts.delete(start.href)
   if (!response.redirected) return [response, []]
   const to = new URL(response.url)
-  checkHop(start, to, [], 1, s)
+  checkHop(start, to, [start.href], 1, s)
   return [response, [{ from: toWs(start), to: toWs(to) }]]
 }
+
+/**
+ * Why a GET of `at` threw. A browser's fetch throws the same TypeError for a server that is down,
+ * an answer CORS hides and a redirect chain it gave up on (a loop, over 20 hops); requests in
+ * 'no-cors' mode tell them apart (docs/diagnosis.md). They run only on this failure path.
+ */
+export const unanswered = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
+  let verdict = verdicts.get(at.href)
+  if (!verdict) verdicts.set(at.href, (verdict = await probe(request, at, url, cause)))
+  return verdict
+}
+
+const probe = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
+  // A 'no-cors' request resolves (opaquely) when something answers and rejects when nothing does.
+  const answer = (redirect: RequestRedirect) => request(at, { mode: 'no-cors', redirect }).catch(() => undefined)
+  // Cross-origin, the Fetch standard refuses 'manual' in 'no-cors' mode, so a loop there reads as
+  // "nothing answers". Same-origin, 'manual' counts a redirect as an answer (an opaqueredirect).
+  if (at.origin != globalThis.location?.origin) return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
+  const first = await answer('manual')
+  if (!first) return unreachable(url, at, cause)
+  // The first hop redirects: following the rest tells a later hop that left the origin without
+  // CORS (it answers) from a chain that ends nowhere.
+  if (first.type == 'opaqueredirect') return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
+  // Same-origin, CORS hides nothing: this answer is readable.
+  return refusal(url, first)
+}
+
+export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstructor => given ?? WebSocket
+
+export const endSocket = (ws: WebSocket): void => ws.close()

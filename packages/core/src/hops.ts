@@ -1,16 +1,19 @@
 import { unreachable } from './diagnosis'
+import { FollowSocketError } from './errors'
 import type { Get } from './discovery'
-import type { FollowSocketError } from './errors'
 import type { DiscoverySettings } from './options'
 import { checkHop } from './policy'
-import type { Hop } from './types'
+import type { Hop, WebSocketConstructor } from './types'
 import { parseUrl, toHttp, toWs } from './url'
 
 /**
- * How a preflight follows a redirect chain where the runtime shows each hop: Node, Deno and Bun
- * give real statuses with `redirect: 'manual'`, so the chain is walked hop by hop and every
- * target is checked against the policy *before* it is requested. Browsers load hops.browser.ts
- * instead (the "browser" condition of `#hops` in package.json), so they do not carry this walk.
+ * What differs outside browsers (Node, Deno, Bun); browsers load hops.browser.ts instead (the
+ * "browser" condition of `#hops` in package.json), so they do not carry any of it:
+ * - how a preflight follows a redirect chain: these runtimes give real statuses with
+ *   `redirect: 'manual'`, so the chain is walked hop by hop and every target is checked against
+ *   the policy *before* it is requested;
+ * - what a GET that throws means (no CORS here: the network failed);
+ * - where the WebSocket comes from (Node 20 has none of its own), and how a socket is ended now.
  */
 
 const REDIRECT = [301, 302, 303, 307, 308]
@@ -20,19 +23,29 @@ export const followChain = async (get: Get, start: URL, s: DiscoverySettings): P
   const seen: string[] = []
   const hops: Hop[] = []
   for (let at = start; ; ) {
-    // No CORS outside browsers: a GET that failed here failed at the network.
-    const response = await get(at, 'manual').catch((error: FollowSocketError) => {
-      throw error.code == 'DISCOVERY_BLOCKED' ? unreachable(at, error) : error
-    })
+    const response = await get(at, { redirect: 'manual' })
     const { status } = response
     const location = response.headers.get('location')
     if (!REDIRECT.includes(status) || location === null) return [response, hops]
     // A Location that is no URL at all becomes x:, which the policy refuses like any non-web
     // target; a relative one resolves against its hop.
     const to = parseUrl(location, at) ?? new URL('x:')
+    seen.push(at.href)
     checkHop(at, to, seen, hops.length + 1, s)
     hops.push({ from: toWs(at), to: toWs(to), status })
-    seen.push(at.href)
     at = new URL(toHttp(to))
   }
 }
+
+/** Why a GET of `at` threw. No CORS outside browsers: a GET that fails here failed at the network. */
+export const unanswered = async (_request: Get, at: URL, url: string, cause: unknown) => unreachable(url, at, cause)
+
+/** The WebSocket to use: the one given, else the runtime's; Node 20 has none. */
+export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstructor => {
+  const WS = given ?? globalThis.WebSocket
+  if (!WS) throw new FollowSocketError('INVALID_OPTIONS', 'No WebSocket here: pass options.WebSocket (`ws` in Node 20)')
+  return WS
+}
+
+/** Ends a socket now: `ws` can drop the TCP connection at once (terminate), where close() waits for the server. */
+export const endSocket = (ws: WebSocket): void => ((ws as WebSocket & { terminate?(): void }).terminate ?? ws.close).call(ws)

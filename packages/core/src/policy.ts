@@ -15,8 +15,8 @@ export const compileOrigin = (entry: string): RegExp | false =>
   RegExp(`^${entry.replace(/^ws/, 'http').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/:]+')}$`)
 
 /**
- * Checks one redirect step `from` → `to` before it is requested. `seen` holds the earlier URLs of the
- * chain so far (http form); `hop` is this step's number. Throws the FollowSocketError that
+ * Checks one redirect step `from` → `to` before it is requested. `seen` holds the URLs of the
+ * chain so far, `from` included (http form); `hop` is this step's number. Throws the FollowSocketError that
  * ends discovery: policy refusals are final because retrying would meet the same redirect.
  */
 export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy: RedirectPolicy): void => {
@@ -29,7 +29,7 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
   if (policy.allowedOrigins && !policy.allowedOrigins.some((origin) => origin.test(new URL(http).origin)))
     refuse('REDIRECT_NOT_ALLOWED', 'its origin is not in allowedOrigins')
   if (isSecure(from) && !isSecure(to) && !policy.allowInsecure) refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to allow it')
-  if (seen.includes(http) || toHttp(from) == http) refuse('REDIRECT_LOOP', 'it loops back')
+  if (seen.includes(http)) refuse('REDIRECT_LOOP', 'it loops back')
   if (hop > policy.maxRedirects) refuse('TOO_MANY_REDIRECTS', `over maxRedirects (${policy.maxRedirects})`)
 }
 
@@ -37,8 +37,8 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
 export const checkChain = (hops: Hop[], policy: RedirectPolicy): void => {
   const seen: string[] = []
   hops.forEach(({ from, to }, index) => {
-    checkHop(new URL(from), new URL(to), seen, index + 1, policy)
     seen.push(toHttp(new URL(from)))
+    checkHop(new URL(from), new URL(to), seen, index + 1, policy)
   })
 }
 
@@ -46,13 +46,14 @@ export const checkChain = (hops: Hop[], policy: RedirectPolicy): void => {
  * Where a close with code 4308 moves a connection at `from`: the reason as a ws: URL, checked
  * against the policy (whose refusal it throws), or undefined when the reason is no absolute URL
  * (the client then rediscovers). Any absolute URL counts, so `javascript:` is refused, not ignored.
- * `left`: the URLs (http form) earlier moves of this chain left, which a move may not return to.
+ * A move back to where an earlier one came from is no loop: moves are spread over time and paced
+ * (next-step.ts), where a preflight's redirect chain loops for certain.
  */
-export const movedTo = (reason: string, from: string, policy: RedirectPolicy, left: string[] = []): string | undefined => {
+export const movedTo = (reason: string, from: string, policy: RedirectPolicy): string | undefined => {
   // Resolved against a base of a made-up scheme (x:), which only an absolute URL replaces.
   const to = parseUrl(reason, 'x:/')
   if (to && to.protocol != 'x:') {
-    checkHop(new URL(from), to, left, 1, policy)
+    checkHop(new URL(from), to, [], 1, policy)
     return toWs(to)
   }
 }

@@ -1,6 +1,7 @@
 import { timerDelay } from './backoff'
 import { forget, remember } from './cache'
 import { locate, type Found } from './discovery'
+import { afterFailure, FRESH, type FoundVia, type Pace, type Then } from './next-step'
 import { FollowSocketError } from './errors'
 import { discoverySettings, validProtocols, type DiscoverySettings } from './options'
 import { movedTo } from './policy'
@@ -17,6 +18,9 @@ export type FollowWebSocketOptions = Pick<DiscoveryOptions, 'discovery' | 'maxRe
 }
 
 const EVENTS = ['open', 'message', 'error', 'close']
+
+// One socket's life: no reconnect, so nothing after a failure waits (see next-step.ts).
+const ONE_LIFE = { reconnect: false, shouldReconnect: () => false } as const
 
 /**
  * A WebSocket that follows redirects: the WHATWG WebSocket interface, for libraries that take a
@@ -65,6 +69,9 @@ export class FollowWebSocket extends EventTarget {
   #state = 0
   #binaryType?: BinaryType
   #stopped = false
+  #pace: Pace = FRESH
+  // Aborts the preflight in flight when close() is called during discovery.
+  #abort = new AbortController()
 
   constructor(url: string | URL, protocols?: string | string[]) {
     super()
@@ -106,23 +113,35 @@ export class FollowWebSocket extends EventTarget {
     if (this.#state > 1) return
     this.#socket?.close(code, reason)
     this.#stopped = true
+    this.#abort.abort()
     this.#state = 2
     // A socket in its handshake reports its own error + close 1006; during discovery there is
     // none yet, so this does the same in a later task, as closing a connecting WebSocket does.
     if (!this.#socket) setTimeout(() => this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed early`, this.url)))
   }
 
-  /**
-   * Finds the endpoint and opens the socket. `discover`: preflight now; `failed`: the direct
-   * handshake already failed, so a preflight that finds no redirect ends it there, saying why.
-   */
-  async #start(s: DiscoverySettings, protocols?: string | string[], discover = s.discovery == 'preflight', failed?: boolean) {
+  /** Finds the endpoint (as `then` says, see next-step.ts) and opens the socket. */
+  async #start(s: DiscoverySettings, protocols?: string | string[], then: Then = 'connect') {
+    if (then == 'rediscover') forget(s, this.url)
+    const discover = then == 'preflight' || s.discovery == 'preflight' || (then == 'rediscover' && s.discovery != 'off')
     try {
-      const found = await locate(this.url, s, discover, failed)
+      const found = await locate(this.url, s, discover, then == 'preflight', this.#abort.signal)
       if (!this.#stopped) this.#open(s, protocols, found)
     } catch (error) {
-      if (!this.#stopped) this.#fail(error as FollowSocketError)
+      if (!this.#stopped) this.#failed(s, protocols, error as FollowSocketError, discover ? 'preflight' : undefined)
     }
+  }
+
+  /**
+   * After a failure before `open`, afterFailure decides as for connect(), with no reconnect: this
+   * is one socket's life. What it can still do at once (the preflight after a failed direct
+   * handshake, finding the endpoint again after a stale location) it does; else it fails.
+   */
+  #failed(s: DiscoverySettings, protocols: string | string[] | undefined, error: FollowSocketError, via: FoundVia) {
+    const step = afterFailure(error, via, this.#pace, { ...s, ...ONE_LIFE }, { offline: false, random: 0 })
+    this.#pace = step.pace
+    if (step.kind == 'now' && typeof step.then != 'object') this.#start(s, protocols, step.then)
+    else this.#fail(error)
   }
 
   /** Opens the socket where `found` leads (a preflight's result or a remembered location), else at the URL given. */
@@ -136,15 +155,9 @@ export class FollowWebSocket extends EventTarget {
     const failed = (error: FollowSocketError) => {
       // That socket is done: a close() from here on ends discovery, not a handshake.
       this.#socket = undefined
-      // A remembered location that fails is stale; in 'auto' mode a failed direct handshake (not
-      // a timeout: a silent server would keep the preflight waiting too) calls for a preflight.
-      // Either way, find the endpoint from the URL given.
-      const stale = found?.via == 'cache'
-      if (stale) forget(s, this.url)
-      // After a stale location, the URL given is tried again when no redirect is found: its own
-      // failure is not known yet. After a preflight, its answer says why the handshake failed.
-      if (!found?.refusal && s.discovery != 'off' && (stale || error.code != 'CONNECT_TIMEOUT')) this.#start(s, protocols, true, !stale)
-      else this.#fail((error.code == 'HANDSHAKE_FAILED' && found?.refusal) || error)
+      // Where a preflight found the target, its answer says why the handshake there failed.
+      if (error.code == 'HANDSHAKE_FAILED' && found?.refusal) error = found.refusal
+      this.#failed(s, protocols, error, found?.via)
     }
     const timer = setTimeout(() => {
       ws.onclose = null

@@ -34,21 +34,30 @@ describe('a failed handshake says what the server answered (SPEC §9 table)', ()
     expect(error.message).not.toMatch(/Access-Control/)
   })
 
-  // The message names the status; the example apps word it for people from code and status.
-  for (const status of [401, 403, 404, 410, 500])
-    it(`${status}: HANDSHAKE_FAILED with status ${status}, named in the message`, async () => {
+  // The message names the status and says what to do about it, as the table's row does.
+  const advice: [number, string][] = [
+    [401, ': the server refused the credentials: a url function can put a fresh token in the URL'],
+    [403, ': the server refused the credentials: a url function can put a fresh token in the URL'],
+    [404, ': nothing at that path: check the URL'],
+    [410, ': nothing at that path: check the URL'],
+    [400, ': a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)'],
+    [200, ': a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)'],
+    [500, ''],
+  ]
+  for (const [status, says] of advice)
+    it(`${status}: HANDSHAKE_FAILED with status ${status}, "answered ${status}${says}"`, async () => {
       lab.status('/live', status)
       const error = await failure(lab.ws('/live'))
       expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: undefined })
-      expect(error.message).toBe(`${lab.ws('/live')} answered ${status}`)
+      expect(error.message).toBe(`${lab.ws('/live')} answered ${status}${says}`)
     })
 
   for (const status of [429, 503])
-    it(`${status} with Retry-After: 7 → retryAfterMs 7000, "come back in 7 s"`, async () => {
+    it(`${status} with Retry-After: 7 → retryAfterMs 7000, "the server asks to come back in 7 s"`, async () => {
       lab.status('/live', status, { headers: { 'retry-after': '7' } })
       const error = await failure(lab.ws('/live'))
       expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: 7000 })
-      expect(error.message).toBe(`${lab.ws('/live')} answered ${status}: come back in 7 s`)
+      expect(error.message).toBe(`${lab.ws('/live')} answered ${status}: the server asks to come back in 7 s`)
     })
 
   it('503 without Retry-After: the status alone, no wait asked', async () => {
@@ -67,7 +76,7 @@ describe('a failed handshake says what the server answered (SPEC §9 table)', ()
     lab.endpoint('/live', { protocols: ['chat.v2'] })
     const error = await failure(lab.ws('/live'), { protocols: 'chat.v1' })
     expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 426 })
-    expect(error.message).toBe(`${lab.ws('/live')} answered 426`)
+    expect(error.message).toBe(`${lab.ws('/live')} answered 426: a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)`)
   })
 
   it("in 'preflight' mode the preflight before the socket classifies its failure, without a second GET", async () => {
@@ -99,7 +108,7 @@ describe('requests per attempt', () => {
 })
 
 describe('Retry-After (SPEC §9)', () => {
-  it('parses seconds and HTTP dates, caps at an hour; no wait for 0, a past date or nonsense', () => {
+  it('parses seconds and IMF-fixdate HTTP dates, caps at an hour; no wait for 0, a past date or nonsense', () => {
     const now = Date.parse('2026-11-30T12:00:00Z')
     expect(parseRetryAfter('120', now)).toBe(120_000)
     expect(parseRetryAfter('Mon, 30 Nov 2026 12:00:30 GMT', now)).toBe(30_000)
@@ -107,6 +116,9 @@ describe('Retry-After (SPEC §9)', () => {
     expect(parseRetryAfter('0', now)).toBeUndefined()
     expect(parseRetryAfter('Mon, 30 Nov 2026 11:00:00 GMT', now)).toBeUndefined()
     expect(parseRetryAfter('soon', now)).toBeUndefined()
+    // Date.parse would read this as the year 2030, an hour's wait: it is no HTTP-date.
+    expect(parseRetryAfter('foo 2030', now)).toBeUndefined()
+    expect(parseRetryAfter('2026-11-30T12:00:30Z', now)).toBeUndefined()
     expect(parseRetryAfter(null, now)).toBeUndefined()
   })
 

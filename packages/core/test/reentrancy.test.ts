@@ -118,15 +118,17 @@ describe('an open listener', () => {
 })
 
 describe('a redirect listener', () => {
-  it('close(): no socket is opened at the target', async () => {
+  it('close(): the connection never reads open; the socket at the target is closed, and no other opens', async () => {
     lab.redirect('/v1', lab.ws('/v2'))
     const target = lab.endpoint('/v2')
     const c = live('/v1', { discovery: 'preflight' })
+    const events = record(c)
     once(c, 'redirect', () => c.close())
     await next(c, 'state', (state) => state === 'closed')
     await quiet(PAST_BACKOFF)
-    expect(lab.count('/v2', 'upgrade')).toBe(0)
-    expect(target.connections).toBe(0)
+    expect(events.of('open')).toEqual([])
+    expect(lab.count('/v2', 'upgrade')).toBe(1)
+    await expect.poll(() => target.clients.size).toBe(0)
   })
 })
 

@@ -57,7 +57,7 @@ const isRedirect = (status: number | undefined, location: string | undefined) =>
 const step = (at: URL, location: string, seen: string[], n: number, policy: DiscoverySettings): { to: URL; refused?: Refusal } => {
   const to = parseUrl(location, at) ?? new URL('x:')
   try {
-    checkHop(at, to, seen, n, policy)
+    checkHop(at, to, [...seen, toHttp(at)], n, policy)
     return { to }
   } catch (error) {
     if (!isFollowSocketError(error)) throw error
