@@ -58,7 +58,12 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
     const wait = await firstWait(app, server.url)
     // The handshake failed (the page saw only 1006), the preflight GET read the 503 and its
     // Retry-After, exposed to this origin by the helper.
-    expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 2000, message: `${server.url} answered 503: come back in 2 s` })
+    expect(wait.error).toMatchObject({
+      code: 'HANDSHAKE_FAILED',
+      status: 503,
+      retryAfterMs: 2000,
+      message: `${server.url} answered 503: the server asks to come back in 2 s`,
+    })
     expect(wait.delayMs).toBe(2100)
     expect([server.count('upgrade'), server.count('get')]).toEqual([1, 1])
 
@@ -91,7 +96,8 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
         window.rec.connect('c', url, { cache: false, reconnect: false })
         return (await window.rec.next('c', 'error')).payload
       }, lab.ws('/live'))
-      expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: undefined, message: `${lab.ws('/live')} answered ${status}` })
+      expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status, retryAfterMs: undefined })
+      expect(error.message).toMatch(new RegExp(`^${lab.ws('/live')} answered ${status}: `))
       expect([lab.count('/live', 'upgrade'), lab.count('/live', 'get')]).toEqual([1, 1])
     })
 
@@ -120,26 +126,84 @@ test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
   })
 })
 
+test('a redirect loop is probed on the first attempt of a failure streak only: each later attempt costs one handshake and one chain', async ({ app, lab }) => {
+  lab.redirect('/live', lab.ws('/loop'))
+  lab.redirect('/loop', lab.ws('/live'))
+  await installRecorder(app)
+  const codes = await app.evaluate(async (url) => {
+    window.rec.connect('c', url, { cache: false, reconnect: { minDelayMs: 100, maxDelayMs: 100, jitter: 'none', maxRetries: 1 } })
+    await window.rec.next('c', 'error', 0, { code: 'RETRIES_EXHAUSTED' })
+    return window.rec.since(0, 'c', 'error').map((error) => (error.payload as { code: string }).code)
+  }, lab.ws('/live'))
+  expect(codes).toEqual(['HANDSHAKE_FAILED', 'HANDSHAKE_FAILED', 'RETRIES_EXHAUSTED'])
+  // At /live, the first attempt: the chain (11 of its 21 GETs), the 'manual' probe, the 'follow'
+  // probe (11 more); the second: the chain alone.
+  expect([lab.count('/live', 'upgrade'), lab.count('/live', 'get')]).toEqual([2, 23 + 11])
+})
+
 // One attempt per failure kind (reconnect: false), in Chromium: what the page is told, and what
 // the attempt cost at the server. Same-origin rows use the page's lab; the cross-origin ones another.
 test.describe('each failure kind in Chromium: the error and the requests of one attempt', () => {
   const rows: string[] = []
   test.afterAll(() => console.log(['| failure | code | status | message | upgrades | GETs |', '|---|---|---|---|---:|---:|', ...rows].join('\n')))
 
-  // `answer` sets up what /live answers on the server of that case.
-  const status = (code: number, headers?: Record<string, string>, cors?: false) => (lab: Lab) => lab.status('/live', code, { headers, cors })
-  const cases: { name: string; cross?: boolean; answer?: (lab: Lab) => void; protocols?: string; code: string; status?: number; upgrades: number; gets: number }[] = [
-    { name: 'nothing listens (another port)', code: 'DISCOVERY_BLOCKED', upgrades: 0, gets: 0 },
-    { name: '403 without CORS (cross-origin)', cross: true, answer: status(403, {}, false), code: 'DISCOVERY_BLOCKED', upgrades: 1, gets: 1 },
+  // `answer` sets up what /live answers on the server of that case (`at`), with `other` another origin.
+  const status = (code: number, headers?: Record<string, string>, cors?: false) => (at: Lab) => at.status('/live', code, { headers, cors })
+  type Case = {
+    name: string
+    cross?: boolean
+    answer?: (at: Lab, other: Lab) => void | Promise<void>
+    protocols?: string
+    code: string
+    status?: number
+    message?: RegExp
+    upgrades: number
+    gets: number
+  }
+  const NOWHERE = /^Nothing answers at \S+, or its redirects lead nowhere \(a loop, over 20 redirects, a target that is down\): run npx followsocket doctor /
+  const cases: Case[] = [
+    { name: 'nothing listens (another port)', code: 'HANDSHAKE_FAILED', message: NOWHERE, upgrades: 0, gets: 0 },
+    {
+      name: '403 without CORS (cross-origin)',
+      cross: true,
+      answer: status(403, {}, false),
+      code: 'DISCOVERY_BLOCKED',
+      message: /answers but does not let this page read it: send Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:\d+ on every hop$/,
+      upgrades: 1,
+      gets: 2,
+    },
+    {
+      name: 'a 308 loop (same-origin)',
+      answer: (at) => (at.redirect('/live', at.ws('/loop')), at.redirect('/loop', at.ws('/live'))),
+      code: 'HANDSHAKE_FAILED',
+      message: NOWHERE,
+      upgrades: 1,
+      gets: 23,
+    },
+    {
+      name: 'a 308 to a host that is down (same-origin)',
+      answer: async (at) => at.redirect('/live', `ws://127.0.0.1:${await freePort()}/live`),
+      code: 'HANDSHAKE_FAILED',
+      message: NOWHERE,
+      upgrades: 1,
+      gets: 3,
+    },
+    {
+      name: "a 308 to another origin's 403 without CORS (same-origin start)",
+      answer: (at, other) => (other.status('/live', 403, { cors: false }), at.redirect('/live', other.ws('/live'))),
+      code: 'DISCOVERY_BLOCKED',
+      upgrades: 1,
+      gets: 3,
+    },
     ...[401, 403, 404, 410, 500].map((code) => ({ name: `${code}`, answer: status(code), code: 'HANDSHAKE_FAILED', status: code, upgrades: 1, gets: 1 })),
     ...[429, 503].map((code) => ({ name: `${code} + Retry-After: 30`, answer: status(code, { 'retry-after': '30' }), code: 'HANDSHAKE_FAILED', status: code, upgrades: 1, gets: 1 })),
     { name: '503 + Retry-After: 30 (cross-origin, exposed)', cross: true, answer: status(503, { 'retry-after': '30' }), code: 'HANDSHAKE_FAILED', status: 503, upgrades: 1, gets: 1 },
-    { name: 'a WebSocket endpoint, wrong subprotocol', answer: (lab) => void lab.endpoint('/live', { protocols: ['chat.v2'] }), protocols: 'chat.v1', code: 'HANDSHAKE_FAILED', status: 426, upgrades: 1, gets: 1 },
+    { name: 'a WebSocket endpoint, wrong subprotocol', answer: (at) => void at.endpoint('/live', { protocols: ['chat.v2'] }), protocols: 'chat.v1', code: 'HANDSHAKE_FAILED', status: 426, upgrades: 1, gets: 1 },
   ]
   for (const c of cases)
     test(c.name, async ({ app, lab, other }) => {
       const at = c.cross ? other : lab
-      c.answer?.(at)
+      await c.answer?.(at, c.cross ? lab : other)
       const url = c.answer ? at.ws('/live') : `ws://127.0.0.1:${await freePort()}/live`
       await installRecorder(app)
       const error = await app.evaluate(
@@ -150,6 +214,7 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
         { url, protocols: c.protocols },
       )
       expect(error).toMatchObject({ code: c.code, status: c.status })
+      if (c.message) expect(error.message).toMatch(c.message)
       const counts = [at.count('/live', 'upgrade'), at.count('/live', 'get')]
       expect(counts).toEqual([c.upgrades, c.gets])
       rows.push(`| ${c.name} | ${error.code} | ${error.status ?? '—'} | ${String(error.message).replace(url, '<url>')} | ${counts[0]} | ${counts[1]} |`)
