@@ -2,7 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useFollowSocket } from '@followsocket/react'
 import type { FollowSocketError, RedirectInfo } from 'followsocket'
-import { banner, probeBlocked } from './banner.js'
+import { banner } from './banner.js'
 import { chat, feedUrl } from './message.js'
 import { FeedMessage } from './feed'
 
@@ -28,7 +28,6 @@ export function App() {
   const [feed, setFeed] = useState<Item[]>([])
   const [tick, setTick] = useState<number>()
   const [redirect, setRedirect] = useState<RedirectInfo>()
-  const [blocked, setBlocked] = useState(false)
   const [sendError, setSendError] = useState<FollowSocketError>()
   const [text, setText] = useState('')
   const add = (item: Omit<Item, 'key'>) => setFeed((feed) => [{ key: ++keys, ...item }, ...feed])
@@ -48,7 +47,6 @@ export function App() {
     onOpen: () => setSendError(undefined),
     onError: (e) => {
       if (e.code === 'INVALID_MESSAGE') add({ text: 'A message could not be read and was skipped.', tag: 'skipped', muted: true })
-      if (e.code === 'DISCOVERY_BLOCKED') void probeBlocked(url).then(setBlocked)
     },
   })
 
@@ -62,7 +60,7 @@ export function App() {
   useClock(state === 'reconnecting')
   // A skipped message is a note in the feed, not a reason the connection is down.
   const failure = sendError ?? (error?.code === 'INVALID_MESSAGE' ? undefined : error)
-  const b = banner({ state, error: failure, retry, redirect, blocked })
+  const b = banner({ state, error: failure, retry, redirect })
 
   const submit = (event: FormEvent) => {
     event.preventDefault()

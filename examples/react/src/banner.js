@@ -16,10 +16,11 @@ export const REASONS = {
   TOO_MANY_REDIRECTS: 'The live feed moved too many times to follow.',
   INSECURE_REDIRECT: 'The live feed moved to an insecure address, so we did not follow it.',
   REDIRECT_NOT_ALLOWED: 'The live feed moved somewhere this app does not trust.',
-  DISCOVERY_BLOCKED: 'We could not reach the live feed.',
-  DISCOVERY_BLOCKED_CORS: 'This server does not allow discovery from this site.',
+  // The feed answers but hides where it moved from this site (CORS): the SDK tells it from an outage.
+  DISCOVERY_BLOCKED: 'This server does not allow discovery from this site.',
   DISCOVERY_TIMEOUT: 'The live feed is taking too long to answer.',
-  HANDSHAKE_FAILED: 'The live feed refused the connection.',
+  // Without a status: nothing answered (down, unreachable, or redirects that lead nowhere).
+  HANDSHAKE_FAILED: 'We could not reach the live feed.',
   CONNECT_TIMEOUT: 'The live feed is not answering.',
   HEARTBEAT_TIMEOUT: 'The connection went quiet.',
   RETRIES_EXHAUSTED: 'We stopped trying to reconnect.',
@@ -42,8 +43,7 @@ export const STATUS_REASONS = {
 }
 
 /** Why the connection failed, in words: by status where the feed answered one, else by code. */
-export function reasonFor(error, blocked) {
-  if (error.code === 'DISCOVERY_BLOCKED' && blocked) return REASONS.DISCOVERY_BLOCKED_CORS
+export function reasonFor(error) {
   if (error.code !== 'HANDSHAKE_FAILED' || error.status === undefined) return REASONS[error.code] ?? error.message
   const status = error.status
   // A WebSocket endpoint that answers its GET with 426, 400 or 2xx is there, but refused this
@@ -64,12 +64,11 @@ const place = (url) => {
 
 /**
  * The banner for a connection right now.
- * @param {{ state: State, error?: Failure, retry?: Retry, redirect?: { to: string, via: string }, blocked?: boolean, now?: number }} s
- *   `blocked`: the last DISCOVERY_BLOCKED was a CORS refusal, not an outage (see probeBlocked).
+ * @param {{ state: State, error?: Failure, retry?: Retry, redirect?: { to: string, via: string }, now?: number }} s
  * @returns {Banner}
  */
-export function banner({ state, error, retry, redirect, blocked, now = Date.now() }) {
-  const reason = error ? reasonFor(error, blocked) : ''
+export function banner({ state, error, retry, redirect, now = Date.now() }) {
+  const reason = error ? reasonFor(error) : ''
   switch (state) {
     case 'idle':
     case 'resolving':
@@ -94,19 +93,4 @@ export function banner({ state, error, retry, redirect, blocked, now = Date.now(
       return { tone: 'error', text: `${reason || 'Disconnected.'}`, retry: true }
   }
   return { tone: 'info', text: state, retry: false }
-}
-
-/**
- * A browser cannot tell a CORS refusal from an outage: both make the preflight's fetch throw.
- * A no-cors request can: it succeeds (opaquely) when the server answers at all.
- * @param {string} wsUrl the URL the app connects to
- * @returns {Promise<boolean>} true when the server is up and refused discovery
- */
-export async function probeBlocked(wsUrl) {
-  try {
-    await fetch(wsUrl.replace(/^ws/, 'http'), { mode: 'no-cors', cache: 'no-store' })
-    return true
-  } catch {
-    return false
-  }
 }
