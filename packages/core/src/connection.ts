@@ -21,7 +21,7 @@ export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   /** Messages queued while not open. */
   readonly buffered: number
   send(data: SendData): void
-  /** Final: no reconnect afterwards; it aborts a preflight in flight. */
+  /** Final: no reconnect afterwards; a preflight in flight is aborted. */
   close(code?: number, reason?: string): void
   /** Retry now, skipping a pending back-off wait. */
   reconnect(): void

@@ -8,14 +8,15 @@ import { FollowSocketError } from './errors'
  */
 
 const HOUR = 3_600_000
-// An HTTP-date in its one current form, IMF-fixdate (RFC 9110 §5.6.7), which Date.parse reads in
-// every runtime (it is what toUTCString writes). Date.parse alone would read "foo 2030" as a year.
+// An HTTP-date in its current form, IMF-fixdate (RFC 9110 §5.6.7), which Date.parse reads in every
+// runtime (ECMAScript requires it: it is what toUTCString writes). Date.parse alone would read
+// nonsense too ("foo 2030" as a year), so the form is checked first. The two obsolete forms (RFC
+// 850, asctime) did not fit the connect budget: they ask for no wait, like any unreadable value.
 const IMF_FIXDATE = /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/
 
 /**
- * A Retry-After value (delta-seconds or an IMF-fixdate) in ms from `now`, at most an hour;
- * undefined when it asks for no wait: absent, unreadable, zero, or a date already past. (The two
- * obsolete HTTP-date forms, RFC 850 and asctime, count as unreadable: no wait, the back-off alone.)
+ * A Retry-After value (delta-seconds or an HTTP-date) in ms from `now`, at most an hour;
+ * undefined when it asks for no wait: absent, unreadable, zero, or a date already past.
  */
 export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
   const ms = !value ? NaN : /^\d+$/.test(value) ? +value * 1000 : IMF_FIXDATE.test(value) ? Date.parse(value) - now : NaN
