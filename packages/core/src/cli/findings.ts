@@ -41,10 +41,23 @@ export const preflightFindings = (chain: GetHop[], page: string, credentials: bo
     const where = { path: pathOf(hop.url), ...(move && !hop.refused && { move }) }
     const cors = hop.cors
     if (hop.mixedContent)
-      findings.push({ ...at('preflight', hop), severity: 'error', code: 'DISCOVERY_BLOCKED', title: `an https: page cannot fetch ${hop.url} (mixed content)`, detail: 'Browsers block http: and ws: requests from https: pages (localhost aside), so fetch() rejects and the client reports DISCOVERY_BLOCKED. Serve this URL over https: and its WebSocket over wss:.' })
+      findings.push({
+        ...at('preflight', hop),
+        severity: 'error',
+        code: 'HANDSHAKE_FAILED',
+        title: `an https: page cannot fetch ${hop.url} (mixed content)`,
+        // The client's no-cors probe is blocked the same way, so it finds nothing answering.
+        detail:
+          'Browsers block http: and ws: requests from https: pages (localhost aside), so fetch() and its no-cors probe reject and the client reports HANDSHAKE_FAILED (nothing answers). Serve this URL over https: and its WebSocket over wss:.',
+      })
     if (hop.error !== undefined) {
-      const code = hop.timeout ? 'DISCOVERY_TIMEOUT' : 'DISCOVERY_BLOCKED'
-      findings.push({ ...at('preflight', hop), severity: 'error', code, title: `GET ${hop.url} got no answer: ${hop.error}`, detail: `The preflight cannot go on, so the client reports ${code}.` })
+      // A browser's fetch() rejects; its 'no-cors' probe then finds nothing answering either, which
+      // the client reports as HANDSHAKE_FAILED without a status, not as CORS (docs/diagnosis.md).
+      const code = hop.timeout ? 'DISCOVERY_TIMEOUT' : 'HANDSHAKE_FAILED'
+      const detail = hop.timeout
+        ? 'The preflight cannot go on, so the client reports DISCOVERY_TIMEOUT.'
+        : "The preflight cannot go on, and the client's no-cors probe finds nothing answering either: it reports HANDSHAKE_FAILED (nothing answers, or the redirects lead nowhere)."
+      findings.push({ ...at('preflight', hop), severity: 'error', code, title: `GET ${hop.url} got no answer: ${hop.error}`, detail })
       continue
     }
     if (cors?.problem && hop.n !== redirectedAt) findings.push({ ...at('preflight', hop), severity: 'error', code: 'DISCOVERY_BLOCKED', ...corsWords(hop, cors, chain, page), fix: corsFix(cors, page, credentials, where) })

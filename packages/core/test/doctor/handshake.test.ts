@@ -70,6 +70,6 @@ describe('followsocket doctor, the handshake where the page opens its socket', (
     expect(run.code).toBe(1)
     expect(lineWith(run.stdout, `GET http://127.0.0.1:${port}/v2/live`)).toMatch(/^✗ 2 .*connection refused: nothing listens on 127\.0\.0\.1:\d+/)
     expect(lineWith(run.stdout, `ws://127.0.0.1:${port}/v2/live →`)).toMatch(/^✗ 2 .*connection refused/)
-    expect(run.stdout).toContain(`fails with DISCOVERY_BLOCKED at preflight hop 2: GET http://127.0.0.1:${port}/v2/live got no answer: connection refused`)
+    expect(run.stdout).toContain(`fails with HANDSHAKE_FAILED at preflight hop 2: GET http://127.0.0.1:${port}/v2/live got no answer: connection refused`)
   })
 })
