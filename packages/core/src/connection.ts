@@ -1,6 +1,6 @@
 import { timerDelay } from './backoff'
 import { forget, remember } from './cache'
-import { endSocket, webSocketClass } from '#hops'
+import { closeSocket, endSocket, webSocketClass } from '#hops'
 import { diagnose, locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'
@@ -293,7 +293,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       if (stopped) return
       const ws = socket
       // First, so a code the WebSocket refuses (InvalidAccessError) changes nothing.
-      ws?.close(code, reason)
+      if (ws) closeSocket(ws, code, reason)
       stopped = true
       // Aborts a preflight in flight, cancels every timer and wait.
       halt()

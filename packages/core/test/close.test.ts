@@ -1,6 +1,8 @@
 // close() is final (SPEC §3): what it leaves behind when the server does not answer. Real
 // servers on 127.0.0.1 that take a request and never answer it.
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, FollowWebSocket, type Connection } from '../src'
 import { next, NodeWebSocket } from './helpers'
@@ -9,6 +11,7 @@ let server: Server | undefined
 const open: Connection[] = []
 afterEach(async () => {
   for (const c of open.splice(0)) c.close()
+  for (const socket of upgraded.splice(0)) socket.destroy()
   server?.closeAllConnections()
   await new Promise((done) => server?.close(done) ?? done(undefined))
   server = undefined
@@ -53,5 +56,60 @@ describe('close() aborts a preflight in flight', () => {
     ws.close()
     await gone(req)
     expect((await close).code).toBe(1006)
+  })
+})
+
+/**
+ * A WebSocket server that completes the opening handshake (101) and then never reads or writes
+ * again: no close frame back, no pong. Resolves each server-side socket as it is taken.
+ */
+const upgraded: Duplex[] = []
+const mute = async () => {
+  const sockets: Duplex[] = []
+  server = createServer()
+  server.on('upgrade', (req, socket: Duplex) => {
+    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+    socket.on('data', () => {}) // read and ignore everything
+    sockets.push(socket)
+    upgraded.push(socket)
+  })
+  await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as { port: number }
+  return { url: `ws://127.0.0.1:${port}/live`, sockets }
+}
+
+/** Resolves when the client has ended its side of the TCP connection (its FIN, or a reset). */
+const ended = (socket: Duplex) =>
+  new Promise<void>((done) => {
+    if (socket.destroyed || socket.readableEnded) return done()
+    socket.once('end', () => done())
+    socket.once('close', () => done())
+  })
+
+describe('close() is prompt against a server that never finishes the closing handshake (Node)', () => {
+  it('the state reaches closed, with a close event, and the TCP connection is gone within about a second', async () => {
+    const s = await mute()
+    const c = connect(s.url, { WebSocket: NodeWebSocket, cache: false })
+    open.push(c)
+    await next(c, 'open')
+    const closed = next(c, 'close')
+    const started = performance.now()
+    c.close()
+    expect(c.state).toBe('closing')
+    await Promise.all([closed, ended(s.sockets[0]!)])
+    expect(c.state).toBe('closed')
+    // `ws` alone would wait 30 s for the server's close frame.
+    expect(performance.now() - started).toBeLessThan(3000)
+  })
+
+  it('a socket dropped for a missed heartbeat is ended at once: the server sees its TCP connection close', async () => {
+    const s = await mute()
+    const c = connect(s.url, { WebSocket: NodeWebSocket, cache: false, heartbeat: { intervalMs: 50, timeoutMs: 50 }, reconnect: false })
+    open.push(c)
+    await next(c, 'open')
+    const error = next(c, 'error')
+    expect((await error).code).toBe('HEARTBEAT_TIMEOUT')
+    await ended(s.sockets[0]!)
   })
 })
