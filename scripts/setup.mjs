@@ -40,11 +40,16 @@ const runScript = (dir, script) => {
   run('npm', ['run', script, '--silent'], { cwd: resolve(root, dir) })
 }
 
+/**
+ * The packages we publish, in the order they build: the core first, then everything that builds
+ * on it. (Not one topological run: the core's tests use @followsocket/server, which depends on
+ * the core, so the graph has a cycle.)
+ */
+export const PACKAGES = ['packages/core', 'packages/server', 'packages/react', 'packages/vue', 'packages/create-followsocket']
+
 export function buildPackages() {
   console.log('› building packages')
-  // The core first, then everything that builds on it. (Not one topological run: the core's
-  // tests use @followsocket/server, which depends on the core, so the graph has a cycle.)
-  for (const dir of ['packages/core', 'packages/server', 'packages/react', 'packages/vue', 'packages/create-followsocket']) runScript(dir, 'build')
+  for (const dir of PACKAGES) runScript(dir, 'build')
 }
 
 /** The React and Vue example apps (Vite, into their dist/), which the demo serves and e2e/ drives. */
