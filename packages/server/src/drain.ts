@@ -17,7 +17,8 @@ export interface DrainOptions {
 // RFC 6455 §7.4 (IANA registry): 1012 Service Restart, "the client may reconnect". followsocket
 // reconnects to the URL it asked for after its first back-off wait (0–500 ms with the defaults),
 // without a preflight, so a load balancer in front sends it to another backend. A 4308 to that
-// same URL would not do: a move back to the URL being left is REDIRECT_LOOP, which is final.
+// same URL would not do: it is followed at once, with no back-off to spread the clients
+// (docs/moves.md#draining-a-backend).
 export const SERVICE_RESTART = 1012
 
 const options = z.strictObject(

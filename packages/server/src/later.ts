@@ -40,9 +40,10 @@ const schema = z
  * Answers every request it is given, the GET and the WebSocket upgrade alike, with 503 (or 429)
  * and `Retry-After`: for maintenance and overload. A browser hides the handshake's answer from
  * the page, but a followsocket client reads it from its preflight GET and waits as asked
- * (SPEC §9), so the GET carries the CORS headers of `origins` and exposes Retry-After, which a
- * cross-origin page may not read otherwise. The upgrade gets the same answer, for clients that
- * read the handshake (Node) and for tools that compare both (`followsocket doctor`).
+ * (docs/diagnosis.md#retry-after), so the GET carries the CORS headers of `origins` and exposes
+ * Retry-After, which a cross-origin page may not read otherwise. The upgrade gets the same
+ * answer, for clients that read the handshake (Node) and for tools that compare both
+ * (`followsocket doctor`).
  * Throws a FollowSocketConfigError naming the field when `options` are wrong.
  */
 export function createComeBackLater(options: ComeBackLaterOptions): ComeBackLater {

@@ -1,4 +1,5 @@
-// A bad configuration throws at createRedirects(), naming the rule or field (SPEC §5).
+// A bad configuration throws at createRedirects(), naming the rule or field
+// (docs/discovery.md#the-server-side).
 import { describe, expect, it } from 'vitest'
 import { createRedirects, FollowSocketConfigError, isFollowSocketConfigError, type RedirectOptions } from '../src'
 

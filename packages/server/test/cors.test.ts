@@ -1,6 +1,6 @@
-// CORS on the preflight's redirect (SPEC §5): a page on another origin can read where the
-// redirect went only when the response admits its Origin. An origin not admitted still gets the
-// redirect, just without Access-Control-Allow-Origin.
+// CORS on the preflight's redirect (docs/discovery.md#what-browsers-can-and-cannot-see): a page on
+// another origin can read where the redirect went only when the response admits its Origin. An
+// origin not admitted still gets the redirect, just without Access-Control-Allow-Origin.
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRedirects, type RedirectOptions } from '../src'
 import { get, startServer, type TestServer } from './server'

@@ -1,5 +1,5 @@
-// drainClients(): hand a backend's open clients to the rest of a fleet before it stops (SPEC §5,
-// "Beyond one machine"). Real `ws` endpoints and clients on 127.0.0.1; the core client
+// drainClients(): hand a backend's open clients to the rest of a fleet before it stops
+// (docs/moves.md#draining-a-backend). Real `ws` endpoints and clients on 127.0.0.1; the core client
 // (`followsocket`) for what a followsocket user sees.
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'

@@ -1,4 +1,4 @@
-// redirects.fetch(request) (SPEC §5, Fetch-API servers): the same rules, CORS and failure
+// redirects.fetch(request) (docs/discovery.md#the-server-side): the same rules, CORS and failure
 // handling as request/upgrade, answered with a Response. Real Request objects, as Node's fetch
 // implementation builds them; the runtimes themselves are in runtimes.test.ts and hono.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest'

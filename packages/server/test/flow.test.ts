@@ -1,6 +1,6 @@
 // The whole redirect, as a followsocket client in Node meets it: a server using createRedirects
-// for both requests, the core client (`followsocket`) on `ws`, Node's own fetch. SPEC §3, §5, §6
-// ("Cold 308: at most one preflight per hop plus one handshake").
+// for both requests, the core client (`followsocket`) on `ws`, Node's own fetch. A cold 308 costs
+// at most one preflight per hop plus one handshake (docs/discovery.md#the-preflight).
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, type Connection, type RedirectInfo } from 'followsocket'
 import { createRedirects } from '../src'

@@ -1,8 +1,8 @@
-// redirects.fetch in a Hono app on @hono/node-server (SPEC §5): one `app.use` answers the moved
-// path's GET and its WebSocket upgrade alike, because the node-server hands upgrades to the app
-// too (its `websocket.server` option, with a `ws` server behind upgradeWebSocket), and writes the
-// app's Response (status, Location) as the handshake's answer. A followsocket client in Node
-// asks for the old path and talks to the ws endpoint at the new one.
+// redirects.fetch in a Hono app on @hono/node-server (docs/discovery.md#the-server-side): one
+// `app.use` answers the moved path's GET and its WebSocket upgrade alike, because the node-server
+// hands upgrades to the app too (its `websocket.server` option, with a `ws` server behind
+// upgradeWebSocket), and writes the app's Response (status, Location) as the handshake's answer. A
+// followsocket client in Node asks for the old path and talks to the ws endpoint at the new one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAdaptorServer, upgradeWebSocket } from '@hono/node-server'
 import { Hono } from 'hono'

@@ -1,4 +1,4 @@
-// "Come back later" (SPEC §5, read by the clients of §9): createComeBackLater answers the GET and
+// "Come back later" (docs/diagnosis.md#retry-after): createComeBackLater answers the GET and
 // the upgrade of an endpoint with 503 (or 429), Retry-After, and the CORS headers a cross-origin
 // page needs to read it, Access-Control-Expose-Headers: Retry-After included. Both forms are
 // served for real: the Node form from node:http, the Fetch form from @hono/node-server (which

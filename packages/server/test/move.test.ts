@@ -1,5 +1,5 @@
 // moveClients(): close code 4308 with the new URL as the reason means "this endpoint moved,
-// reconnect there" (SPEC §1, §5). Real `ws` endpoints and clients on 127.0.0.1; the core client
+// reconnect there" (docs/moves.md). Real `ws` endpoints and clients on 127.0.0.1; the core client
 // (`followsocket`) for what a followsocket user sees.
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'

@@ -1,6 +1,7 @@
 // createRedirects(): one rule answers both requests a client makes to a moved endpoint, the
-// preflight GET and the WebSocket upgrade (SPEC §5). Real node:http servers on 127.0.0.1, real
-// requests: a plain GET through node:http, the handshake written on a raw TCP socket.
+// preflight GET and the WebSocket upgrade (docs/discovery.md#the-server-side). Real node:http
+// servers on 127.0.0.1, real requests: a plain GET through node:http, the handshake written on a
+// raw TCP socket.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'

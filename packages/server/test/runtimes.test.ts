@@ -1,7 +1,7 @@
 // redirects.fetch() and createComeBackLater().fetch under the Fetch-API servers people run
-// (SPEC §5): Bun.serve and Deno.serve, each a real runtime in a child process serving
-// test/runtimes/*-server.mjs, which imports the built package by its name. The old path answers
-// through redirects.fetch, the new one is the runtime's own WebSocket endpoint, and a
+// (docs/discovery.md#the-server-side): Bun.serve and Deno.serve, each a real runtime in a child
+// process serving test/runtimes/*-server.mjs, which imports the built package by its name. The old
+// path answers through redirects.fetch, the new one is the runtime's own WebSocket endpoint, and a
 // followsocket client in Node goes from one to the other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type Connection, type RedirectInfo } from 'followsocket'

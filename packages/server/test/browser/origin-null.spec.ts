@@ -1,8 +1,9 @@
-// SPEC §5, "Origin: null after a second origin change", in real Chromium: a page at origin A
-// preflights an endpoint on B, which redirects (createRedirects) to C. The redirect crossed
-// origins while the request was already cross-origin, so the Fetch standard taints the request's
-// origin and Chromium sends `Origin: null` to C. C's redirect must admit 'null' (or '*'):
-// admitting only A blocks the discovery.
+// "Origin: null after a second origin change" in real Chromium
+// (docs/discovery.md#what-browsers-can-and-cannot-see): a page at origin A preflights an endpoint
+// on B, which redirects (createRedirects) to C. The redirect crossed origins while the request was
+// already cross-origin, so the Fetch standard taints the request's origin and Chromium sends
+// `Origin: null` to C. C's redirect must admit 'null' (or '*'): admitting only A blocks the
+// discovery.
 import { test, expect } from '../../../core/test/browser/fixtures'
 import { installRecorder, story } from '../../../core/test/browser/recorder'
 import { createRedirects } from '../../src'

@@ -8,7 +8,8 @@ import { messageNumber, type ClientsCommand, type ClientsReport } from './report
 
 const url = process.env.FLEET_URL!
 const count = Number(process.env.FLEET_CLIENTS)
-// The library's default: a connection open this long counts as healthy again (SPEC §3).
+// The library's default: a connection open this long counts as healthy again
+// (docs/failure-path.md#pacing).
 const MIN_UPTIME_MS = 5000
 
 const say = (message: ClientsReport) => process.send!(message)

@@ -1,4 +1,4 @@
-// A rolling deploy behind a real HAProxy (SPEC §5, "Beyond one machine"), run and measured:
+// A rolling deploy behind a real HAProxy (docs/moves.md#draining-a-backend), run and measured:
 // three backends (backend.ts, each its own process), HAProxy in front with the README's
 // configuration, and `clients` followsocket clients in one more process (clients.ts). Each
 // backend in turn is drained in HAProxy through the runtime API, sent SIGTERM (its hook hands
