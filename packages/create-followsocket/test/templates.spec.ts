@@ -36,16 +36,19 @@ const unpack = (tarball: string, into: string) => {
 
 test.beforeAll(async () => {
   test.setTimeout(60_000)
-  for (const dir of Object.values(OURS))
-    if (!existsSync(join(root, dir, 'dist'))) throw new Error(`${dir} is not built: run npm test, or npm run build`)
   work = mkdtempSync(join(tmpdir(), 'followsocket-create-'))
   const packs = join(work, 'packs')
-  mkdirSync(packs)
+  // The README's way to the tarballs (npm run pack), on what npm test has built: --prebuilt packs
+  // without rebuilding, which would empty the core's dist/ under the tests running beside this
+  // one (it refuses a package that is not built). Only create-followsocket is built again, which
+  // nothing else here reads: its templates/ from examples/ as they are now.
+  sh('npm', ['run', 'build', '--silent'], join(root, 'packages/create-followsocket'))
+  sh(process.execPath, ['scripts/pack.mjs', packs, '--prebuilt'], root, { npm_config_offline: 'true' })
   const packages: [keyof typeof tarballs, string][] = [...(Object.entries(OURS) as [Ours, string][]), ['create-followsocket', 'packages/create-followsocket']]
   for (const [name, dir] of packages) {
-    // create-followsocket's prepack builds it, templates/ included, from examples/ as they are now.
-    const file = sh('npm', ['pack', '--pack-destination', packs, '--silent'], join(root, dir), { npm_config_offline: 'true' }).trim().split('\n').pop()!
-    tarballs[name] = join(packs, file)
+    // npm's file name: @followsocket/react 0.1.0 → followsocket-react-0.1.0.tgz
+    const { version } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'))
+    tarballs[name] = join(packs, `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`)
   }
   cdn = unpack(tarballs.followsocket, join(work, 'cdn'))
 })
