@@ -1,0 +1,64 @@
+import { startFaultProxy, type FaultProxy } from '@followsocket/lab/faults'
+import { test, expect } from './fixtures'
+import { installRecorder } from './recorder'
+
+// The network misbehaving in Chromium, through the lab's fault proxy (a real TCP proxy, another
+// origin for the page). What a browser cannot do is noted where it matters: it has no way to end
+// a socket whose server never answers the closing handshake.
+
+let proxy: FaultProxy | undefined
+test.afterEach(async () => {
+  await proxy?.close()
+  proxy = undefined
+})
+
+const BACKOFF = { minDelayMs: 50, maxDelayMs: 200, jitter: 'none' } as const
+
+test.describe('network faults in Chromium', () => {
+  test('half-open: the heartbeat finds the dead socket, queued messages go out once, in order, after it recovers', async ({ app, lab }) => {
+    const endpoint = lab.endpoint('/live', { echo: false })
+    proxy = await startFaultProxy({ port: lab.port })
+    await installRecorder(app)
+    await app.evaluate(
+      async ({ url, BACKOFF }) => {
+        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF, heartbeat: { intervalMs: 100, timeoutMs: 100 } })
+        await window.rec.next('c', 'open')
+      },
+      { url: proxy.ws('/live'), BACKOFF },
+    )
+    const mark = await app.evaluate(() => window.rec.log.length)
+    proxy.set({ kind: 'blackhole' })
+    const error = await app.evaluate(async (mark) => (await window.rec.next('c', 'error', mark)).payload, mark)
+    expect(error).toMatchObject({ code: 'HEARTBEAT_TIMEOUT' })
+    // Staying down: every new connection is reset as soon as it speaks.
+    proxy.set({ kind: 'reset' })
+    const buffered = await app.evaluate(() => {
+      for (const text of ['a', 'b', 'c']) window.rec.conns.c!.send(text)
+      return window.rec.conns.c!.buffered
+    })
+    expect(buffered).toBe(3)
+    proxy.set({ kind: 'none' })
+    expect(await endpoint.receivedCount(3)).toEqual(['a', 'b', 'c'])
+    await app.evaluate(() => window.rec.conns.c!.close())
+  })
+
+  test('connections reset as soon as they speak: at most one handshake and one preflight per attempt', async ({ app, lab }) => {
+    lab.endpoint('/live')
+    proxy = await startFaultProxy({ port: lab.port })
+    proxy.set({ kind: 'reset' })
+    await installRecorder(app)
+    const attempts = await app.evaluate(
+      async ({ url, BACKOFF }) => {
+        window.rec.connect('c', url, { cache: false, reconnect: { ...BACKOFF, maxRetries: 3 } })
+        await window.rec.next('c', 'error', 0, { code: 'RETRIES_EXHAUSTED' })
+        return window.rec.since(0, 'c', 'reconnecting').length
+      },
+      { url: proxy.ws('/live'), BACKOFF },
+    )
+    expect(attempts).toBe(3)
+    // Each attempt: the handshake, then the preflight and the browser's no-cors probe on the first
+    // attempt of the streak only. Chromium may retry a reset request once on a fresh connection.
+    console.log(`reset: ${proxy.accepted} TCP connections for 4 attempts`)
+    expect(proxy.accepted).toBeLessThanOrEqual(4 * 3 + 2)
+  })
+})
