@@ -5,8 +5,9 @@ import { defineConfig } from 'vitest/config'
 // import, one file per entry (shared code in chunks); `--mode iife` gives the one-file <script>
 // build that exposes window.FollowSocket (an IIFE can have only one entry).
 export default defineConfig(({ mode }) => {
-  // `--mode cli`: the `followsocket` command (SPEC §8, package.json "bin") as one Node ESM file,
-  // dist/cli.js, node: built-ins left external. Added to dist, never imported by a browser entry.
+  // `--mode cli`: the `followsocket` command (package.json "bin",
+  // packages/core/README.md#is-my-server-ready) as one Node ESM file, dist/cli.js, node: built-ins
+  // left external. Added to dist, never imported by a browser entry.
   if (mode === 'cli')
     return {
       build: {
@@ -18,8 +19,8 @@ export default defineConfig(({ mode }) => {
       },
     }
   // `--mode iife-tabs`: a second <script> build for pages that share one connection across tabs
-  // (SPEC §11): connect() from followsocket/tabs as window.FollowSocketTabs.connect. Its own
-  // file, so the main IIFE does not carry it.
+  // (docs/sharing.md#across-tabs): connect() from followsocket/tabs as
+  // window.FollowSocketTabs.connect. Its own file, so the main IIFE does not carry it.
   if (mode === 'iife-tabs')
     return {
       build: {

@@ -24,7 +24,10 @@ export class FollowSocketError extends Error {
   declare readonly code: ErrorCode
   declare readonly url: string | undefined
   declare readonly cause: unknown
-  /** The HTTP status discovery saw at the endpoint, when that explains the failure (SPEC §9). */
+  /**
+   * The HTTP status discovery saw at the endpoint, when that explains the failure
+   * (docs/diagnosis.md#the-table).
+   */
   declare readonly status: number | undefined
   /** How long the server asked to be left alone (its Retry-After), capped at an hour. */
   declare readonly retryAfterMs: number | undefined

@@ -1,9 +1,9 @@
 import type { Connection } from './connection'
 import type { ConnectionEvents, ReconnectingInfo } from './types'
 
-// One connection and the snapshot its events make: what a binding's store shows. A store has
-// one of its own, or (share: true, SPEC §10) joins the one the page keeps for its restart key,
-// so that ten components on one feed open one socket and all see the same snapshot.
+// One connection and the snapshot its events make: what a binding's store shows. A store has one of
+// its own, or (share: true, docs/sharing.md#in-the-page) joins the one the page keeps for its
+// restart key, so that ten components on one feed open one socket and all see the same snapshot.
 
 /** A pending reconnect wait: enough for a countdown and a "Retry now" button. */
 export type RetryInfo = Pick<ReconnectingInfo, 'attempt' | 'delayMs'> & {

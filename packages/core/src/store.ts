@@ -27,8 +27,9 @@ export type StoreOptions<T = unknown> = ConnectOptions<T> &
   EventHandlers<T> & {
     /**
      * true: every store in the page with the same URL and options (the restart key) uses one
-     * connection, opened by the first and closed when the last stops (SPEC §10). 'tabs': that
-     * connection is also shared with the other tabs of this origin (SPEC §11, followsocket/tabs).
+     * connection, opened by the first and closed when the last stops (docs/sharing.md#in-the-page).
+     * 'tabs': that connection is also shared with the other tabs of this origin (followsocket/tabs,
+     * docs/sharing.md#across-tabs).
      */
     share?: boolean | 'tabs'
   }

@@ -7,10 +7,10 @@ import { restartKey } from './restart-key'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, RedirectInfo, SendData, UrlSource } from './types'
 import { normaliseUrl } from './url'
 
-// `followsocket/tabs`: one connection per browser (SPEC §11). The tabs of an origin that connect
-// with `share: 'tabs'` and the same URL and options elect one leader with a Web Lock; only the
-// leader opens a socket (a connection of `connect()`, unchanged), and the others follow it
-// through a BroadcastChannel. Its own entry, so that `connect` does not carry it.
+// `followsocket/tabs`: one connection per browser (docs/sharing.md#across-tabs). The tabs of an
+// origin that connect with `share: 'tabs'` and the same URL and options elect one leader with a Web
+// Lock; only the leader opens a socket (a connection of `connect()`, unchanged), and the others
+// follow it through a BroadcastChannel. Its own entry, so that `connect` does not carry it.
 //
 // The protocol, on the channel named after the restart key (the lock has the same name):
 //
@@ -71,8 +71,8 @@ const fromWire = (type: keyof ConnectionEvents, payload: any) =>
 
 /**
  * `connect()` that, given `share: 'tabs'`, shares one connection among the tabs of this origin
- * (SPEC §11). Where the page has no BroadcastChannel or no Web Locks (old browsers, Node), and
- * without `share: 'tabs'`, it is `connect()` itself.
+ * (docs/sharing.md#across-tabs). Where the page has no BroadcastChannel or no Web Locks (old
+ * browsers, Node), and without `share: 'tabs'`, it is `connect()` itself.
  */
 export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {}): Connection<T> {
   const { share, ...rest } = options

@@ -1,5 +1,5 @@
-// backoffDelay(attempt, options, random): the arithmetic behind `reconnecting.delayMs` (SPEC §3,
-// Options: reconnect). Pure function, so `random` is pinned instead of faking anything.
+// backoffDelay(attempt, options, random): the arithmetic behind `reconnecting.delayMs`
+// (docs/failure-path.md#back-off). Pure function, so `random` is pinned instead of faking anything.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, type ReconnectOptions } from '../src'
 

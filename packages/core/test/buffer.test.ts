@@ -1,5 +1,5 @@
-// The send buffer (SPEC §3, Behaviours: Buffer; §6 "zero messages lost or duplicated across
-// reconnects"): send() while not open queues, the queue goes out once, in order, on the next open.
+// The send buffer (docs/connection.md#the-send-buffer: no message lost or duplicated across
+// reconnects): send() while not open queues, the queue goes out once, in order, on the next open.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import { connect, isFollowSocketError, type Connection, type ConnectOptions } from '../src'

@@ -1,5 +1,5 @@
-// close() is final (SPEC §3): what it leaves behind when the server does not answer. Real
-// servers on 127.0.0.1 that take a request and never answer it.
+// close() is final (docs/failure-path.md#close): what it leaves behind when the server does not
+// answer. Real servers on 127.0.0.1 that take a request and never answer it.
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'

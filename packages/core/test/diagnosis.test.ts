@@ -4,8 +4,8 @@ import { connect, FollowSocketError, FollowWebSocket, resolve, type Connection }
 import { parseRetryAfter } from '../src/diagnosis'
 import { next, NodeWebSocket } from './helpers'
 
-// SPEC §9 in Node, against the lab: a failed handshake is classified by what the preflight's GET
-// of the same URL read, and a 429/503 with Retry-After is waited for.
+// Failure diagnosis (docs/diagnosis.md) in Node, against the lab: a failed handshake is classified
+// by what the preflight's GET of the same URL read, and a 429/503 with Retry-After is waited for.
 
 let lab: Lab
 const open: Connection[] = []
@@ -25,7 +25,7 @@ const failure = async (url: string, options = {}) => {
   return next(c, 'error')
 }
 
-describe('a failed handshake says what the server answered (SPEC §9 table)', () => {
+describe('a failed handshake says what the server answered (docs/diagnosis.md#the-table)', () => {
   it('nothing answers: HANDSHAKE_FAILED, no status, "down or unreachable", not a CORS hint', async () => {
     const port = await freePort()
     const error = await failure(`ws://127.0.0.1:${port}/live`)
@@ -107,7 +107,7 @@ describe('requests per attempt', () => {
   })
 })
 
-describe('Retry-After (SPEC §9)', () => {
+describe('Retry-After (docs/diagnosis.md#retry-after)', () => {
   it('parses seconds and IMF-fixdate HTTP dates, caps at an hour; no wait for 0, a past date or nonsense', () => {
     const now = Date.parse('2026-11-30T12:00:00Z')
     expect(parseRetryAfter('120', now)).toBe(120_000)

@@ -1,8 +1,9 @@
-// Error codes and failure handling (SPEC §3: Error codes, Options validation, "Errors never
-// escape", "Listeners can't break the connection", the url function, the 4308 close-frame move
-// and its policy). Codes produced elsewhere: resolve.test.ts (discovery and policy codes),
-// reconnect.test.ts (RETRIES_EXHAUSTED), buffer.test.ts (SEND_BUFFER_FULL, CLOSED),
-// heartbeat.test.ts (HEARTBEAT_TIMEOUT, CONNECT_TIMEOUT), messages.test.ts (INVALID_MESSAGE).
+// Error codes and failure handling (docs/connection.md#listeners-and-errors): the codes, options
+// validation, errors that never escape, listeners that cannot break the connection, the url
+// function, the 4308 close-frame move and its policy (docs/moves.md). Codes produced elsewhere:
+// resolve.test.ts (discovery and policy codes), reconnect.test.ts (RETRIES_EXHAUSTED),
+// buffer.test.ts (SEND_BUFFER_FULL, CLOSED), heartbeat.test.ts (HEARTBEAT_TIMEOUT,
+// CONNECT_TIMEOUT), messages.test.ts (INVALID_MESSAGE).
 //
 // The memory cache is module-global and keyed by URL, and a closed lab's port can come back in
 // a later lab, so tests that use the cache use paths no other test uses.

@@ -1,6 +1,6 @@
-// Liveness (SPEC §3, Options: heartbeat, connectTimeoutMs): a server that goes silent after a
-// ping is given up on with HEARTBEAT_TIMEOUT and reconnected; a handshake that never completes
-// ends with CONNECT_TIMEOUT. Real sockets and real (short) timers.
+// Liveness (docs/failure-path.md#liveness; options heartbeat, connectTimeoutMs): a server that goes
+// silent after a ping is given up on with HEARTBEAT_TIMEOUT and reconnected; a handshake that never
+// completes ends with CONNECT_TIMEOUT. Real sockets and real (short) timers.
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'

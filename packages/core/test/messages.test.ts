@@ -1,6 +1,7 @@
-// Incoming messages (SPEC §3, Options: parse, schema, binaryType; Events: message): JSON parsing
-// and Standard Schema validation (zod 4 here) turn frames into typed `data`; a frame that fails
-// either is an `error` INVALID_MESSAGE and is not delivered. The server sends the frames.
+// Incoming messages (docs/connection.md#messages; options parse, schema, binaryType; the message
+// event): JSON parsing and Standard Schema validation (zod 4 here) turn frames into typed `data`; a
+// frame that fails either is an `error` INVALID_MESSAGE and is not delivered. The server sends the
+// frames.
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import { startLab, type Lab } from '@followsocket/lab'

@@ -1,7 +1,7 @@
-// Options (SPEC §3, Options): validated at connect(), where bad values and unknown keys throw
-// INVALID_OPTIONS naming the field; what a user may reasonably write (Infinity, a month-long
-// TTL, `reconnect: true`) is accepted. Also what the options mean where that was wrong before:
-// the cache honours each caller's maxRedirects, the heartbeat's reply is traffic.
+// Options (docs/connection.md#options): validated at connect(), where bad values and unknown keys
+// throw INVALID_OPTIONS naming the field; what a user may reasonably write (Infinity, a month-long
+// TTL, `reconnect: true`) is accepted. Also what the options mean where that was wrong before: the
+// cache honours each caller's maxRedirects, the heartbeat's reply is traffic.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import { connect, resolve, type Connection, type ConnectOptions } from '../src'

@@ -1,6 +1,6 @@
-// Pacing (SPEC §3): whatever a server does, no path reopens without limit. Each case is a real
-// misbehaving `ws` server in the lab, and every handshake and preflight is counted at the
-// server. Following a move or rediscovering is immediate once since the connection was last
+// Pacing (docs/failure-path.md#pacing): whatever a server does, no path reopens without limit. Each
+// case is a real misbehaving `ws` server in the lab, and every handshake and preflight is counted
+// at the server. Following a move or rediscovering is immediate once since the connection was last
 // healthy; every further one waits (a tiny back-off here), counts as an attempt and says so.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'

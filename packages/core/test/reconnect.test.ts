@@ -1,7 +1,8 @@
-// Reconnection (SPEC §3, Behaviours: Reconnect; Options: reconnect, shouldReconnect), against a
-// real `ws` server in the lab: the server closes the socket with a code, the client decides.
-// Back-off delays are kept tiny (10–50 ms) so real timers do the waiting; only the 5-second
-// "healthy connection" rule jumps Date, and nothing else, so the sockets keep working.
+// Reconnection (docs/failure-path.md#one-decision-one-place; options reconnect and
+// shouldReconnect), against a real `ws` server in the lab: the server closes the socket with a
+// code, the client decides. Back-off delays are kept tiny (10–50 ms) so real timers do the waiting;
+// only the 5-second "healthy connection" rule jumps Date, and nothing else, so the sockets keep
+// working.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startLab, type Endpoint, type Lab } from '@followsocket/lab'
 import { connect, type Connection, type ConnectOptions } from '../src'

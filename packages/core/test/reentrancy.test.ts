@@ -1,7 +1,7 @@
-// Re-entrancy (SPEC §3): listeners may call send(), close() or reconnect() from any event; the
-// connection then still has at most one socket, no timer outlives close(), and queued messages
-// go out once on the socket that ends up open (or, after close(), stay counted in `buffered`).
-// Sockets are counted at a real `ws` server.
+// Re-entrancy (docs/connection.md#re-entrancy): listeners may call send(), close() or reconnect()
+// from any event; the connection then still has at most one socket, no timer outlives close(), and
+// queued messages go out once on the socket that ends up open (or, after close(), stay counted in
+// `buffered`). Sockets are counted at a real `ws` server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Endpoint, type Lab } from '@followsocket/lab'
 import { connect, type Connection, type ConnectOptions } from '../src'

@@ -1,6 +1,6 @@
-// resolve(url, options) in Node, against real node:http / node:https lab servers on 127.0.0.1
-// and Node's own fetch: no mocks. Node's fetch shows each redirect's status under
-// `redirect: 'manual'`, so here discovery walks the chain hop by hop (SPEC §3, Discovery).
+// resolve(url, options) in Node, against real node:http / node:https lab servers on 127.0.0.1 and
+// Node's own fetch: no mocks. Node's fetch shows each redirect's status under `redirect: 'manual'`,
+// so here discovery walks the chain hop by hop (docs/discovery.md#two-ways-to-follow-a-chain).
 //
 // The memory cache is module-global and keyed by the requested URL, and a closed lab's port can
 // be handed to a later lab, so every test starts from a path no other test uses.

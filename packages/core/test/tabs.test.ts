@@ -5,8 +5,8 @@ import type { Connection } from '../src'
 import { next, NodeWebSocket } from './helpers'
 
 // followsocket/tabs outside a browser: Node 20 has BroadcastChannel but no Web Locks, so
-// share: 'tabs' quietly means a connection of its own (SPEC §11). The sharing itself is proven
-// in Chromium (test/browser/tabs.spec.ts).
+// share: 'tabs' quietly means a connection of its own (docs/sharing.md#across-tabs). The sharing
+// itself is proven in Chromium (test/browser/tabs.spec.ts).
 
 let lab: Lab
 const open: Connection<any>[] = []

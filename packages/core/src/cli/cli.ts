@@ -1,6 +1,7 @@
-// `followsocket` command line (SPEC §8): `followsocket doctor <url> …`. Parses arguments, runs
-// the doctor, prints the report and exits 0 when a browser page will connect, 1 when it will
-// not, 2 for bad usage. Node only: no browser entry imports anything under src/cli.
+// `followsocket` command line (packages/core/README.md#is-my-server-ready): `followsocket doctor
+// <url> …`. Parses arguments, runs the doctor, prints the report and exits 0 when a browser page
+// will connect, 1 when it will not, 2 for bad usage. Node only: no browser entry imports anything
+// under src/cli.
 import { parseArgs } from 'node:util'
 import { isFollowSocketError } from '../errors'
 import { version } from '../index'

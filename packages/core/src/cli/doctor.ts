@@ -1,6 +1,6 @@
 // `followsocket doctor`: walks an endpoint as a browser's preflight and as a WebSocket upgrade,
-// checks the handshake where a page would open its socket, and says what a page at the given
-// origin will do, with the lines to change when it fails (SPEC §8).
+// checks the handshake where a page would open its socket, and says what a page at the given origin
+// will do, with the lines to change when it fails (packages/core/README.md#is-my-server-ready).
 import type { ErrorCode } from '../errors'
 import { discoverySettings } from '../options'
 import { normaliseUrl, toHttp, toWs } from '../url'

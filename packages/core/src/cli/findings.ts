@@ -142,7 +142,8 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
 
 /**
  * A final answer that is not "no WebSocket here" but a refusal the client reads from its preflight
- * GET (SPEC §9): come back later (429/503 with Retry-After) or the credentials (401/403).
+ * GET (docs/diagnosis.md#the-table): come back later (429/503 with Retry-After) or the credentials
+ * (401/403).
  */
 const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding | undefined => {
   const status = last.status

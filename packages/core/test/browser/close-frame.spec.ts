@@ -1,7 +1,7 @@
 import { test, expect } from './fixtures'
 import { installRecorder, story } from './recorder'
 
-// A close with 4308 and a URL reason means "this endpoint moved; reconnect there" (SPEC §1, §3).
+// A close with 4308 and a URL reason means "this endpoint moved; reconnect there" (docs/moves.md).
 // Each test uses a 60 s back-off: a move must not wait for it, so a move that went through the
 // back-off would time the test out.
 const SLOW = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const

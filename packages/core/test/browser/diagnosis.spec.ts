@@ -6,9 +6,10 @@ import { freePort, type Lab } from '@followsocket/lab'
 import { test, expect } from './fixtures'
 import { installRecorder } from './recorder'
 
-// SPEC §9 in Chromium: the page sees only error + close 1006 for any failed handshake; the
-// client reads what the endpoint answered from its preflight GET, names the status, and waits as
-// long as a 429/503 asked (Retry-After), cross-origin too when the answer exposes the header.
+// Failure diagnosis (docs/diagnosis.md) in Chromium: the page sees only error + close 1006 for any
+// failed handshake; the client reads what the endpoint answered from its preflight GET, names the
+// status, and waits as long as a 429/503 asked (Retry-After), cross-origin too when the answer
+// exposes the header.
 
 /** A server on another origin that answers every GET and upgrade with `answer`, timing each request. */
 const startServer = async (answer: { request(req: IncomingMessage, res: any): void; upgrade(req: IncomingMessage, socket: Duplex): void }) => {
@@ -52,7 +53,7 @@ const firstWait = async (app: Page, url: string) => {
   )
 }
 
-test.describe('failure diagnosis in Chromium (SPEC §9)', () => {
+test.describe('failure diagnosis in Chromium (docs/diagnosis.md)', () => {
   test("cross-origin 503 + Retry-After from createComeBackLater: the client's next attempt comes after the server's wait", async ({ app, lab }) => {
     server = await startServer(createComeBackLater({ retryAfter: 2, origins: [lab.origin] }))
     const wait = await firstWait(app, server.url)

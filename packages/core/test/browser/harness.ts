@@ -58,9 +58,10 @@ export const rendered = (app: Page, id: string, state: string, lastMessage?: str
   expect.poll(() => app.evaluate((id) => window.harness.seen(id), id)).toMatchObject(lastMessage === undefined ? { state } : { state, lastMessage })
 
 /**
- * Shared connections (SPEC §10) in Chromium, the same scenarios for every binding: its harness
- * at `entry` (bundled with `define`) mounts components with share: true, and sockets are counted
- * at the server. A harness's `strict` mount option asks for React's Strict Mode; Vue has none and ignores it.
+ * Shared connections (docs/sharing.md#in-the-page) in Chromium, the same scenarios for every
+ * binding: its harness at `entry` (bundled with `define`) mounts components with share: true, and
+ * sockets are counted at the server. A harness's `strict` mount option asks for React's Strict
+ * Mode; Vue has none and ignores it.
  */
 export const sharedConnectionSpecs = (binding: string, entry: URL, define: Record<string, string> = {}) =>
   test.describe(`share: true in Chromium (${binding})`, () => {

@@ -2,8 +2,9 @@ import { test, expect } from './fixtures'
 import type { Page } from '@playwright/test'
 import { installRecorder, story } from './recorder'
 
-// Page lifecycle (SPEC §3 "Reconnect" and "Page lifecycle"). Every test uses a 60 s back-off
-// with no jitter, so a reconnect within the test's 30 s can only come from the event under test.
+// Page lifecycle (docs/failure-path.md#waiting-offline-and-the-page-lifecycle). Every test uses a
+// 60 s back-off with no jitter, so a reconnect within the test's 30 s can only come from the event
+// under test.
 const SLOW = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const
 
 /** Opens connection 'c' to `url` with the 60 s back-off; returns the log mark after its open. */

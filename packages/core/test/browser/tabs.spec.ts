@@ -1,5 +1,6 @@
-// One connection per browser (SPEC §11): `followsocket/tabs` in Chromium, with pages of one
-// browser context as the tabs of one user, and sockets counted at a real `ws` server (the lab).
+// One connection per browser (docs/sharing.md#across-tabs): `followsocket/tabs` in Chromium, with
+// pages of one browser context as the tabs of one user, and sockets counted at a real `ws` server
+// (the lab).
 import type { BrowserContext, Page } from '@playwright/test'
 import type { Endpoint, Lab } from '@followsocket/lab'
 import { test, expect } from './fixtures'
@@ -76,7 +77,7 @@ const push = async (endpoint: Endpoint, tabs: Page[], text: string) => {
   for (const page of tabs) await expect.poll(() => messages(page), POLL).toContain(text)
 }
 
-test.describe("share: 'tabs' in Chromium (SPEC §11)", () => {
+test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
   test.beforeEach(async ({ lab }) => {
     lab.serve('/libraries/', await libraryBundles())
   })
@@ -166,8 +167,8 @@ test.describe("share: 'tabs' in Chromium (SPEC §11)", () => {
       report.push(`run ${run}: hand-over ${handovers.at(-1)} ms, received ${received.length}, lost ${lost.length}, duplicated ${twice.length}`)
       const story = carried.join(' ')
       expect(lost, story).toEqual([])
-      // The leader's tab closes (its page hides), so it says bye after its last acknowledgement:
-      // no message goes twice. (SPEC §11 allows one only for a tab killed mid-task.)
+      // The leader's tab closes (its page hides), so it says bye after its last acknowledgement: no
+      // message goes twice. (One may only for a tab killed mid-task: docs/sharing.md#across-tabs.)
       expect(twice, story).toEqual([])
       duplicates += twice.length
       // Each tab's messages in its call order.

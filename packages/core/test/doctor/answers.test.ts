@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { doctor, printed, site, type Site } from './support'
 
 // What the doctor says of an endpoint that answers with a refusal the client reads from its
-// preflight (SPEC §9): come back later, or the credentials. Not "no WebSocket here".
+// preflight (docs/diagnosis.md#the-table): come back later, or the credentials. Not "no WebSocket
+// here".
 const PAGE = 'http://app.example'
 
 let closers: (() => Promise<void>)[] = []
@@ -18,7 +19,7 @@ const open = async (answer: (s: Site) => void) => {
   return s
 }
 
-describe('followsocket doctor, an endpoint that answers a refusal (SPEC §9)', () => {
+describe('followsocket doctor, an endpoint that answers a refusal (docs/diagnosis.md#the-table)', () => {
   it('503 + Retry-After from createComeBackLater: come back later, readable cross-origin, no endpoint fix', async () => {
     const later = createComeBackLater({ retryAfter: 30, origins: [PAGE] })
     const s = await open((s) => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { blocksMixed } from '../../src/cli/walk'
 
-describe('followsocket doctor, mixed content (SPEC §5)', () => {
+describe('followsocket doctor, mixed content (docs/discovery.md#what-browsers-can-and-cannot-see)', () => {
   it('flags an http: URL requested by an https: page', () => {
     expect(blocksMixed('https://app.example.com', new URL('http://api.example.com/v1/live'))).toBe(true)
     expect(blocksMixed('https://app.example.com', new URL('http://10.0.0.7:8080/v1/live'))).toBe(true)
