@@ -1,5 +1,6 @@
-// The vanilla app's "Share one connection across tabs" toggle (SPEC §11) in Chromium: three tabs
-// of one browser, one socket at the demo's feed, counted there as the panel shows it.
+// The vanilla app's "Share one connection across tabs" toggle (docs/sharing.md#across-tabs) in
+// Chromium: three tabs of one browser, one socket at the demo's feed, counted there as the panel
+// shows it.
 import { expect, test } from './fixtures'
 
 test.describe('vanilla app, sharing across tabs', () => {

@@ -1,8 +1,8 @@
-// Checks each package as npm users meet it (STYLE: "Check the package as npm users meet it"):
-// `npm pack`, then publint (the exports map, files, fields) and arethetypeswrong (types for
-// import and require under node16 and bundler resolution), and no `workspace:` range left in what
-// npm would install (npm refuses it). Prints one ✓/✗ line per package, and one for the
-// declarations in a Node-only TypeScript project (no DOM lib).
+// Checks each package as npm users meet it, so that a wrong exports map or missing types is found
+// here before a user finds it: `npm pack`, then publint (the exports map, files, fields) and
+// arethetypeswrong (types for import and require under node16 and bundler resolution), and no
+// `workspace:` range left in what npm would install (npm refuses it). Prints one ✓/✗ line per
+// package, and one for the declarations in a Node-only TypeScript project (no DOM lib).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

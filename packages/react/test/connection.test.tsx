@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-// One connection per hook (SPEC §4): opened after mount, closed on unmount, replaced when the
-// URL or an option that matters changes, kept when only callbacks change. Against a real `ws`
-// server in the lab, counting what the server sees.
+// One connection per hook (docs/bindings.md#one-connection-per-hook): opened after mount, closed on
+// unmount, replaced when the URL or an option that matters changes, kept when only callbacks
+// change. Against a real `ws` server in the lab, counting what the server sees.
 import { StrictMode, useEffect, useLayoutEffect } from 'react'
 import { cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'

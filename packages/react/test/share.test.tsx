@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-// Shared connections (SPEC §10): every hook in the page with `share: true` and the same URL and
-// options uses one connection, opened by the first and closed when the last one goes. Sockets,
-// discoveries and messages are counted at a real `ws` server in the lab.
+// Shared connections (docs/sharing.md#in-the-page): every hook in the page with `share: true` and
+// the same URL and options uses one connection, opened by the first and closed when the last one
+// goes. Sockets, discoveries and messages are counted at a real `ws` server in the lab.
 import { StrictMode, useLayoutEffect } from 'react'
 import { cleanup, render } from '@testing-library/react'
 import { renderToString } from 'react-dom/server'

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-// What the hook shows (SPEC §4): state, retry (a pending reconnect wait, for a countdown and a
-// "Retry now" button), error, typed lastMessage; and a component re-renders only for the fields
-// it reads. Against a real `ws` server in the lab.
+// What the hook shows (docs/bindings.md#what-a-component-re-renders-for): state, retry (a pending
+// reconnect wait, for a countdown and a "Retry now" button), error, typed lastMessage; and a
+// component re-renders only for the fields it reads. Against a real `ws` server in the lab.
 import { useLayoutEffect } from 'react'
 import { cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'

@@ -1,6 +1,6 @@
-// Server rendering (SPEC §4, STYLE "Bindings"): importing @followsocket/react and rendering a
-// component that uses the hook to a string touch no browser global and open nothing. Runs in
-// Node's own environment, where there is no window.
+// Server rendering (docs/bindings.md#server-rendering-and-strict-mode): importing
+// @followsocket/react and rendering a component that uses the hook to a string touch no browser
+// global and open nothing. Runs in Node's own environment, where there is no window.
 import { renderToString } from 'react-dom/server'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'

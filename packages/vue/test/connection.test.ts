@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-// One connection per composable (SPEC §4): opened when mounted, closed when unmounted, replaced
-// when the URL (a ref or a getter) or an option that matters changes, kept when only callbacks
-// change. Against a real `ws` server in the lab, counting what the server sees.
+// One connection per composable (docs/bindings.md#one-connection-per-hook): opened when mounted,
+// closed when unmounted, replaced when the URL (a ref or a getter) or an option that matters
+// changes, kept when only callbacks change. Against a real `ws` server in the lab, counting what
+// the server sees.
 import { createApp, defineComponent, effectScope, h, nextTick, onMounted, ref, shallowRef, toValue, type App, type MaybeRefOrGetter } from 'vue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-// Shared connections (SPEC §10) in Vue: every composable in the page with `share: true` and the
-// same URL and options uses one connection, opened by the first and closed when the last one
-// goes. Sockets and messages are counted at a real `ws` server in the lab.
+// Shared connections (docs/sharing.md#in-the-page) in Vue: every composable in the page with
+// `share: true` and the same URL and options uses one connection, opened by the first and closed
+// when the last one goes. Sockets and messages are counted at a real `ws` server in the lab.
 import { createApp, createSSRApp, defineComponent, h, ref, type App } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'

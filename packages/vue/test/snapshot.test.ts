@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-// What the composable shows (SPEC §4): refs for state, retry (a pending reconnect wait, for a
-// countdown and a "Retry now" button), error and typed lastMessage; a render that reads only
-// `state` is not re-run by messages. Against a real `ws` server in the lab.
+// What the composable shows (docs/bindings.md#what-a-component-re-renders-for): refs for state,
+// retry (a pending reconnect wait, for a countdown and a "Retry now" button), error and typed
+// lastMessage; a render that reads only `state` is not re-run by messages. Against a real `ws`
+// server in the lab.
 import { createApp, defineComponent, h, type App, type ComputedRef } from 'vue'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'

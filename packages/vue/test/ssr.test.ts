@@ -1,6 +1,6 @@
-// Server rendering (SPEC §4, STYLE "Bindings"): importing @followsocket/vue and rendering a
-// component that uses the composable to a string touch no browser global and open nothing.
-// Runs in Node's own environment, where there is no window.
+// Server rendering (docs/bindings.md#server-rendering-and-strict-mode): importing @followsocket/vue
+// and rendering a component that uses the composable to a string touch no browser global and open
+// nothing. Runs in Node's own environment, where there is no window.
 import { createSSRApp, defineComponent, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { afterEach, beforeEach, expect, it } from 'vitest'

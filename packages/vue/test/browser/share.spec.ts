@@ -1,5 +1,6 @@
-// Shared connections (SPEC §10) in real Chromium with Vue 3 and the built @followsocket/vue:
-// composables with share: true and the same URL and options use one socket, counted at the server.
+// Shared connections (docs/sharing.md#in-the-page) in real Chromium with Vue 3 and the built
+// @followsocket/vue: composables with share: true and the same URL and options use one socket,
+// counted at the server.
 import { sharedConnectionSpecs } from '../../../core/test/browser/harness'
 
 sharedConnectionSpecs('Vue 3', new URL('./harness.ts', import.meta.url), {
