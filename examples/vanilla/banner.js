@@ -30,8 +30,9 @@ export const REASONS = {
 }
 
 /**
- * What the live feed answered when a connection failed, for people (SPEC §9): the client reads
- * the status from its preflight (`error.status`) since the browser hides the handshake's answer.
+ * What the live feed answered when a connection failed, for people: the client reads the status
+ * from its preflight (`error.status`) since the browser hides the handshake's answer (followsocket's
+ * README, "What the server answered").
  */
 export const STATUS_REASONS = {
   401: 'The live feed did not accept your sign-in.',

@@ -52,8 +52,9 @@ export interface Live {
   /** Stops both addresses for `seconds`, then brings them back. */
   down(seconds: number): void
   /**
-   * For `seconds`, A answers its GET and its upgrade with 503 and Retry-After (SPEC §9), and its
-   * clients are closed with 1012 so that they meet it: they wait as asked before coming back.
+   * For `seconds`, A answers its GET and its upgrade with 503 and Retry-After
+   * (docs/diagnosis.md#retry-after), and its clients are closed with 1012 so that they meet it:
+   * they wait as asked before coming back.
    */
   maintenance(seconds: number): void
   /** On: A answers 401 to its GET and its upgrade, and its clients are closed with 1012 to meet it. */
@@ -110,7 +111,8 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   wssB.on('connection', onConnection)
 
   // A: while moved, one rule answers both the preflight GET and the upgrade with 308 → B.
-  // B's answers reach the page through a cross-origin chain, so it admits `null` too (SPEC §5).
+  // B's answers reach the page through a cross-origin chain, so it admits `null` too
+  // (docs/discovery.md#what-browsers-can-and-cannot-see).
   const redirects = createRedirects({
     rules: (req) => (moved && new URL(req.url ?? '/', 'http://x').pathname === '/v1/live' ? v2 : undefined),
     origins: [appOrigin],
