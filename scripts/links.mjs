@@ -4,28 +4,12 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import { anchors } from './anchors.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const readmes = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*README.md'], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter(Boolean)
-
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-const anchors = (file) => {
-  const seen = new Map()
-  const out = new Set()
-  let fenced = false
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.startsWith('```')) fenced = !fenced
-    const heading = !fenced && /^#{1,6} (.*)$/.exec(line)
-    if (!heading) continue
-    const slug = heading[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')
-    const n = seen.get(slug) ?? 0
-    seen.set(slug, n + 1)
-    out.add(n ? `${slug}-${n}` : slug)
-  }
-  return out
-}
 
 let dead = 0
 for (const readme of readmes) {

@@ -1,7 +1,8 @@
-// Size of what users import, measured as size-limit does: bundle one import with every
-// dependency, minify, gzip (level 9). Users bundle with esbuild or with rolldown (Vite), and the
-// two disagree by about a hundred bytes, so every entry is measured with both and each figure
-// must meet the budget. Fails (exit 1) over budget. The budgets are SPEC §6's, raised on 2026-12-06.
+// Size of what users import, measured as size-limit does: bundle one import with every dependency,
+// minify, gzip (level 9). Users bundle with esbuild or with rolldown (Vite), and the two disagree
+// by about a hundred bytes, so every entry is measured with both and each figure must meet the
+// budget. Fails (exit 1) over budget. Why the budgets are what they are, raised on 2026-12-06:
+// docs/budgets.md#size.
 import { build } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,8 +19,8 @@ export const checks = [
   { name: CONNECT, code: `export { connect } from 'followsocket'`, budget: 5.5 * KB },
   { name: 'followsocket/websocket: { FollowWebSocket }', code: `export { FollowWebSocket } from 'followsocket/websocket'`, budget: 4.5 * KB },
   { name: 'followsocket IIFE (<script>)', file: join(core, 'dist/followsocket.iife.js'), budget: 6.5 * KB },
-  // Sharing across tabs (SPEC §11) is its own entry, so `connect` does not grow for it: measured
-  // by what it adds to the connect path it wraps.
+  // Sharing across tabs (docs/sharing.md#across-tabs) is its own entry, so `connect` does not grow
+  // for it: measured by what it adds to the connect path it wraps.
   { name: 'followsocket/tabs: { connect }', code: `export { connect } from 'followsocket/tabs'`, onTopOf: CONNECT, budget: 1.75 * KB },
   // Its <script> build, for pages without a bundler: connect and tabs together, so within both budgets.
   { name: 'followsocket/tabs IIFE (<script>)', file: join(core, 'dist/followsocket-tabs.iife.js'), budget: 7 * KB },

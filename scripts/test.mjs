@@ -26,12 +26,14 @@ const step = (name, command, args, env = {}) => {
   return status ?? 1
 }
 
-// Size budgets (SPEC §6), one check per import; then each package as npm users meet it; then
-// every relative link of every README.
+// Size budgets (docs/budgets.md#size), one check per import; then each package as npm users meet
+// it; then every relative link of every README; then every reference to a note in docs/, and no
+// citation of a document the repository does not have.
 for (const [title, script] of [
   ['size budgets', 'scripts/size.mjs'],
   ['packages (npm pack, publint, arethetypeswrong)', 'scripts/packages.mjs'],
   ['README links', 'scripts/links.mjs'],
+  ['references to the design notes', 'scripts/refs.mjs'],
 ]) {
   const out = spawnSync(process.execPath, [script], { cwd: root, encoding: 'utf8' })
   process.stdout.write(`\n› ${title}\n${out.stdout}${out.stderr}`)
