@@ -110,7 +110,7 @@ type Client = 'raw' | 'followsocket' | 'partysocket' | 'reconnecting-websocket'
 /**
  * Message throughput in messages per second, each the median of `rounds` interleaved rounds:
  * `burst*`: the server sends a burst back to back and the client counts it in (the client's
- * receive path is the bottleneck: what SPEC §6's ≥ 0.95 × raw is about); `echo*`: the client
+ * receive path is the bottleneck: what the ≥ 0.95 × raw bar of docs/budgets.md#speed is about); `echo*`: the client
  * sends and waits for every echo (the server in this process is the bottleneck).
  * Small = 32-byte text messages, large = 64 KiB binary frames.
  */
