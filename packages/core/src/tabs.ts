@@ -4,6 +4,7 @@ import { FollowSocketError } from './errors'
 import { createEvents } from './events'
 import { settings } from './options'
 import { restartKey } from './restart-key'
+import { createSequencer, type Sent } from './sequencer'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, RedirectInfo, SendData, UrlSource } from './types'
 import { normaliseUrl } from './url'
 
@@ -46,7 +47,6 @@ export type TabsOptions<T = unknown> = ConnectOptions<T> & {
 
 /** What a tab that starts following needs at once; `redirect`: how the leader's socket found its URL. */
 type Snapshot = { state: ConnectionState; url: string; resolvedUrl?: string; redirect?: RedirectInfo }
-type Sent = { kind: 'send'; from: string; seq: number; base: number; data: SendData }
 type Wire =
   | { kind: 'leader'; from: string; snapshot: Snapshot }
   | { kind: 'event'; type: keyof ConnectionEvents; payload: any }
@@ -88,16 +88,13 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   let stop: AbortController
   let live: Connection<T> | undefined
   let closed = false
-  // Follower side: my messages not acknowledged yet, in call order; the highest seq acknowledged
-  // per tab (mine included), seen on the channel or given by me as leader.
+  // Follower side: my messages not acknowledged yet, in call order. Which messages of each tab
+  // were acknowledged and taken: the sequencer's.
   let seq = 0
   const pending: { seq: number; data: SendData }[] = []
-  const acked = new Map<string, number>()
-  // Leader side: the highest seq taken per tab, messages waiting for the socket, and messages
-  // that arrived ahead of a missing one.
-  const taken = new Map<string, number>()
+  const sequencer = createSequencer()
+  // Leader side: messages taken, waiting for the socket.
   const outbox: { from: string; seq: number; data: SendData }[] = []
-  const early = new Map<string, Sent>()
   // The leader this tab follows, and the leaders that said bye. A new leader takes messages
   // (synced) once its announcement is back and the leader before it said bye or GRACE passed.
   let leader: string | undefined
@@ -143,24 +140,15 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     while (synced && live?.socket?.readyState == 1 && outbox.length) {
       const { from, seq, data } = outbox.shift()!
       live.send(data)
-      acked.set(from, seq)
+      sequencer.acknowledge(from, seq)
       post({ kind: 'ack', from, seq })
     }
   }
 
   const take = (message: Sent) => {
-    const { from, seq, base } = message
-    const done = Math.max(acked.get(from) ?? 0, base)
-    const next = Math.max(taken.get(from) ?? 0, done) + 1
-    if (seq <= done) return post({ kind: 'ack', from, seq: done })
-    if (seq > next) return void early.set(`${from} ${seq}`, message)
-    if (seq < next) return
-    taken.set(from, seq)
-    outbox.push(message)
-    // A copy held early is done with too (the tab posted it again, in order).
-    early.delete(`${from} ${seq}`)
-    const after = early.get(`${from} ${seq + 1}`)
-    if (after) take(after)
+    const { ready, ackAgain } = sequencer.offer(message)
+    if (ackAgain !== undefined) post({ kind: 'ack', from: message.from, seq: ackAgain })
+    outbox.push(...ready)
   }
 
   const snapshotOf = (c: Connection<T>): Snapshot => ({ state: c.state, url: c.url, resolvedUrl: c.resolvedUrl, redirect: snapshot.redirect })
@@ -196,7 +184,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const settle = () => {
     if (synced || !announced || previous) return
     synced = true
-    const base = acked.get(me) ?? 0
+    const base = sequencer.acked(me)
     for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
     for (const sent of inbox.splice(0)) take(sent)
     flush()
@@ -211,7 +199,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
         settle()
       }
     } else if (message.kind == 'ack') {
-      acked.set(message.from, Math.max(acked.get(message.from) ?? 0, message.seq))
+      sequencer.acknowledge(message.from, message.seq)
       if (message.from == me) while (pending[0] && pending[0].seq <= message.seq) pending.shift()
     } else if (live) {
       if (message.kind == 'leader' && message.from == me) {
@@ -226,7 +214,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     } else if (message.kind == 'leader') {
       leader = message.from
       setSnapshot(message.snapshot)
-      const base = acked.get(me) ?? 0
+      const base = sequencer.acked(me)
       for (const { seq, data } of pending) post({ kind: 'send', from: me, seq, base, data })
     } else if (message.kind == 'event') follow(message.type, fromWire(message.type, message.payload))
   }
@@ -278,7 +266,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       if (live && synced) return void outbox.push({ from: me, seq: ++seq, data })
       if (pending.length >= s.buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', snapshot.url)
       pending.push({ seq: ++seq, data })
-      post({ kind: 'send', from: me, seq, base: acked.get(me) ?? 0, data })
+      post({ kind: 'send', from: me, seq, base: sequencer.acked(me), data })
     },
     close(code, reason) {
       if (closed) return
