@@ -1,4 +1,5 @@
 import mitt from 'mitt'
+import type { ConnectionEvents } from './types'
 
 type EventMap = Record<string, unknown>
 
@@ -34,3 +35,6 @@ export const createEvents = <E extends EventMap>() => {
   }
   return { events, emit }
 }
+
+/** Every event a connection emits, for code that passes them all on (the store, tabs). */
+export const CONNECTION_EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const satisfies readonly (keyof ConnectionEvents)[]

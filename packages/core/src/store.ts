@@ -1,5 +1,6 @@
 import { connect, type Connection } from './connection'
 import { FollowSocketError, isFollowSocketError } from './errors'
+import { CONNECTION_EVENTS } from './events'
 import { acquire, IDLE, type Live, type Snapshot } from './live'
 import { settings } from './options'
 import { HANDLER, restartKey } from './restart-key'
@@ -61,7 +62,6 @@ export interface ConnectionStore<T = unknown> {
   close(code?: number, reason?: string): void
 }
 
-const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
 
 /** A binding's options without its event callbacks and `share`: what connect() takes. */
 const connectOptions = (options: Record<string, any> = {}) => Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key != 'share'))
@@ -157,7 +157,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     for (const data of pending.splice(0)) c.send(data)
     const offs = [
       held.watch(update),
-      ...EVENTS.map((type) =>
+      ...CONNECTION_EVENTS.map((type) =>
         c.on(type, (payload: any) => (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload)),
       ),
     ]

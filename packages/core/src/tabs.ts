@@ -1,7 +1,7 @@
 import { remember } from './cache'
 import { connect as connectHere, type Connection } from './connection'
 import { FollowSocketError } from './errors'
-import { createEvents } from './events'
+import { CONNECTION_EVENTS, createEvents } from './events'
 import { settings } from './options'
 import { restartKey } from './restart-key'
 import { createSequencer, type Sent } from './sequencer'
@@ -56,7 +56,6 @@ type Wire =
   | Sent
   | { kind: 'reconnect' }
 
-const EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const
 /** How long a new leader waits for the 'bye' of a leader whose tab may have been killed. */
 const GRACE = 250
 
@@ -157,7 +156,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const lead = () =>
     new Promise<void>((released) => {
       const c = (live = connectHere(url, rest))
-      for (const type of EVENTS)
+      for (const type of CONNECTION_EVENTS)
         c.on(type, (payload: any) => {
           if (type == 'redirect') snapshot = { ...snapshot, redirect: payload }
           snapshot = snapshotOf(c)
