@@ -9,6 +9,7 @@ import { openLatency, receiveCost, throughput, type ThroughputResult } from './b
 import { storm } from './storm'
 import { chart } from './chart'
 import { fleet } from './fleet'
+import { rollback } from './rollback'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
@@ -53,6 +54,8 @@ out('| scenario | clients | recovery | peak new connections/s | preflight GETs |
 for (const r of storms) out(`| ${r.scenario} | ${r.clients} | ${r.recoveryMs} ms | ${r.peakPerSecond} | ${r.preflights} | ${r.lost} | ${r.duplicated} |`)
 
 out(`\n${await fleet(quick ? 200 : 1000)}`)
+
+out(`\n${await rollback(quick ? 200 : 2000)}`)
 
 writeFileSync(join(here, 'results.md'), lines.join('\n') + '\n')
 writeFileSync(join(here, 'results.svg'), chart(sizes, latency, rates))
