@@ -1,4 +1,4 @@
-// An operator's rollback at fleet size (SPEC §3, Pacing): 2,000 followsocket clients in their own
+// An operator's rollback at fleet size (docs/failure-path.md#pacing): 2,000 followsocket clients in their own
 // process on two plain `ws` servers, A and B. Every client is moved A → B with moveClients (4308,
 // spread over 1 s); 2 s after that move began, the move is rolled back, B → A, spread over 1 s.
 // The move back goes to a URL each connection left since it was last healthy: a further step,
@@ -22,7 +22,7 @@ export const ROLLBACK_TITLE = '## Rollback (A → B → A)'
 const SPREAD_MS = 1000
 // The scenario's gap: the rollback starts this long after the move to B began.
 const GAP_MS = 2000
-// The library's default: a connection open this long counts as healthy (SPEC §3).
+// The library's default: a connection open this long counts as healthy (docs/failure-path.md#pacing).
 const MIN_UPTIME_MS = 5000
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const SELF = fileURLToPath(import.meta.url)
@@ -250,7 +250,7 @@ export async function rollback(clients: number): Promise<string> {
     server('A'),
     server('B'),
     '',
-    `Every client connects to A and stays open ${MIN_UPTIME_MS} ms (healthy, SPEC §3); \`moveClients\` then closes each with 4308 and B's URL. ` +
+    `Every client connects to A and stays open ${MIN_UPTIME_MS} ms (healthy, docs/failure-path.md#pacing); \`moveClients\` then closes each with 4308 and B's URL. ` +
       'The move to B is each connection\'s first step since it was healthy, so it is followed at once; the move back goes to a URL the connection left since, ' +
       'so it waits one back-off (0–500 ms with the defaults) and is followed. The clients run in their own process, with the library\'s defaults; everything is counted at the servers. ' +
       'Last open: from the step\'s first close to the last handshake at its target. Peak: the most handshakes the target accepted in one 100 ms slot from the step\'s start; ' +
@@ -320,7 +320,7 @@ const runClients = (url: string, count: number) => {
       states[c.state] = (states[c.state] ?? 0) + 1
       if (c.state === 'open') openAt[c.resolvedUrl!] = (openAt[c.resolvedUrl!] ?? 0) + 1
     }
-    // close() is final and prompt (SPEC §3): the process exits once the sockets are gone.
+    // close() is final and prompt (docs/failure-path.md#close): the process exits once the sockets are gone.
     for (const c of connections) c.close()
     say({ t: 'tally', openAt, states, errors, reconnecting }, () => process.disconnect())
   })
