@@ -3,7 +3,7 @@ import type { CacheMode } from './cache'
 import { FollowSocketError } from './errors'
 import { compileOrigin } from './policy'
 import type { StandardSchemaV1 } from './standard-schema'
-import type { BinaryType, CloseInfo, HeartbeatOptions, PreflightOptions, WebSocketConstructor } from './types'
+import type { BinaryType, CloseInfo, ConnectOptions, DiscoveryOptions, HeartbeatOptions, PreflightOptions, WebSocketConstructor } from './types'
 
 /** Discovery options after defaults and validation: what discovery, cache and policy read. */
 export interface DiscoverySettings {
@@ -32,12 +32,18 @@ export interface Settings extends DiscoverySettings {
   schema?: StandardSchemaV1<unknown, unknown>
 }
 
+type OptionName = keyof ConnectOptions
+type Rule = (value: any, name: string) => unknown
+
+/** Compiles only when `Missing` is never: it names what is missing otherwise. */
+type NoneMissing<Missing extends never> = Missing
+
 /**
  * Every option with its default, which also says what a value must be: a number >= 0 (Infinity
  * included: timers cap what they are given, see timerDelay), a boolean, a function, one of a
  * list (whose first entry is the default), or an object of nested options.
  */
-const TABLE: Record<string, any> = {
+const TABLE = {
   discovery: ['auto', 'preflight', 'off'],
   maxRedirects: 10,
   allowInsecure: false,
@@ -52,7 +58,7 @@ const TABLE: Record<string, any> = {
   buffer: { maxMessages: 1000 },
   binaryType: ['arraybuffer', 'blob'],
   parse: [false, 'json'],
-}
+} satisfies { [K in OptionName]?: unknown }
 // Both numbers are required once heartbeat is on (NaN: no default).
 const HEARTBEAT = { intervalMs: NaN, timeoutMs: NaN, message: 'ping', reply: 'pong' }
 /** What `false` means for an option that can be switched off (`true` means its defaults). */
@@ -73,7 +79,7 @@ export const validProtocols = (protocols: unknown): boolean => {
 }
 
 /** Options whose values the table cannot describe. */
-const RULES: Record<string, (value: any, name: string) => unknown> = {
+const RULES = {
   allowedOrigins: (list, name) => {
     const all = [list ?? '*'].flat()
     if (all.includes('*')) return undefined
@@ -86,7 +92,8 @@ const RULES: Record<string, (value: any, name: string) => unknown> = {
   protocols: (protocols, name) => (protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol tokens')),
   schema: (schema, name) => (schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod…)')),
   heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
-}
+} satisfies { [K in OptionName]?: Rule }
+
 
 /** One value checked against its table entry `fallback` (see TABLE), or the default when unset. */
 const check = (key: string, fallback: any, value: any, name: string): unknown => {
@@ -106,20 +113,43 @@ const check = (key: string, fallback: any, value: any, name: string): unknown =>
  * Checks `input` against `table` for `keys`, filling in defaults. `name` is the option that
  * holds `input` ('' at the top), and names the field in every message.
  */
-const merge = (table: Record<string, any>, input: any = {}, name = '', keys = Object.keys(table)): any => {
+const merge = (table: Record<string, any>, input: any = {}, name = '', keys: readonly string[] = Object.keys(table)): any => {
   if (!input || typeof input != 'object') bad(name || 'options', 'must be an object')
   const prefix = name && name + '.'
   // A typo (`reconect`) would otherwise be ignored silently.
   for (const key in input) if (!keys.includes(key)) bad(prefix + key, 'is unknown here')
   const out: any = {}
-  for (const key of keys) out[key] = RULES[key] ? RULES[key](input[key], prefix + key) : check(key, table[key], input[key], prefix + key)
+  // Indexed by any name: `satisfies` above checks the names, the lookup takes what it is given.
+  const rules = RULES as Record<string, Rule | undefined>
+  for (const key of keys) out[key] = rules[key] ? rules[key](input[key], prefix + key) : check(key, table[key], input[key], prefix + key)
   return out
 }
 
-export const DISCOVERY_KEYS = ['discovery', 'maxRedirects', 'allowedOrigins', 'allowInsecure', 'preflight', 'cache', 'cacheTtlMs', 'connectTimeoutMs', 'fetch', 'WebSocket']
+export const DISCOVERY_KEYS = [
+  'discovery',
+  'maxRedirects',
+  'allowedOrigins',
+  'allowInsecure',
+  'preflight',
+  'cache',
+  'cacheTtlMs',
+  'connectTimeoutMs',
+  'fetch',
+  'WebSocket',
+] as const satisfies readonly (keyof DiscoveryOptions)[]
+
+// Adding an option is a compile error until it is in ConnectOptions (types.ts), in TABLE or in
+// RULES here, and in Settings; a discovery option also in DiscoveryOptions, DISCOVERY_KEYS and
+// DiscoverySettings (FollowWebSocket and resolve() take exactly those).
+export type EveryOptionDescribed = NoneMissing<Exclude<OptionName, keyof typeof TABLE | keyof typeof RULES>>
+export type EveryOptionSettled = NoneMissing<Exclude<OptionName, keyof Settings> | Exclude<keyof Settings, OptionName>>
+export type EveryDiscoveryOptionListed = NoneMissing<Exclude<keyof DiscoveryOptions, (typeof DISCOVERY_KEYS)[number]>>
+export type EveryDiscoveryOptionSettled = NoneMissing<
+  Exclude<keyof DiscoveryOptions, keyof DiscoverySettings> | Exclude<keyof DiscoverySettings, keyof DiscoveryOptions>
+>
 
 /** Validates discovery options (resolve(), FollowWebSocket) and fills in defaults. */
-export const discoverySettings = (options?: object, keys = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, '', keys)
+export const discoverySettings = (options?: object, keys: readonly string[] = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, '', keys)
 
 /** Validates connect() options and fills in defaults, throwing INVALID_OPTIONS naming the first bad field. */
 export const settings = (options?: object): Settings => merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])

@@ -95,7 +95,11 @@ export interface WebSocketLike {
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
 
-/** The options that govern finding an endpoint: shared by connect(), resolve() and FollowWebSocket. */
+/**
+ * The options that govern finding an endpoint and opening its socket: what resolve() and
+ * FollowWebSocket take, and connect() with the connection's own (options.ts ties both lists to
+ * their defaults and validators).
+ */
 export interface DiscoveryOptions {
   discovery?: 'auto' | 'preflight' | 'off'
   maxRedirects?: number
@@ -105,7 +109,9 @@ export interface DiscoveryOptions {
   preflight?: Partial<PreflightOptions>
   cache?: CacheMode
   cacheTtlMs?: number
+  connectTimeoutMs?: number
   fetch?: typeof fetch
+  WebSocket?: WebSocketConstructor
 }
 
 export interface ConnectOptions<T = unknown> extends DiscoveryOptions {
@@ -114,11 +120,9 @@ export interface ConnectOptions<T = unknown> extends DiscoveryOptions {
   shouldReconnect?: (close: Omit<CloseInfo, 'willReconnect'>) => boolean
   buffer?: { maxMessages?: number } | false
   heartbeat?: HeartbeatOptions | false
-  connectTimeoutMs?: number
   binaryType?: BinaryType
   parse?: 'json' | false
   schema?: StandardSchemaV1<unknown, T>
-  WebSocket?: WebSocketConstructor
 }
 
 export type ResolveOptions = DiscoveryOptions

@@ -12,10 +12,7 @@ type Handler = ((this: WebSocket, event: any) => unknown) | null
 
 // FollowWebSocket takes only the options that govern finding the endpoint: it is one socket's
 // life, so reconnecting, buffering and parsing belong to the library that uses it.
-export type FollowWebSocketOptions = Pick<DiscoveryOptions, 'discovery' | 'maxRedirects' | 'allowedOrigins' | 'allowInsecure' | 'preflight' | 'cache' | 'cacheTtlMs' | 'fetch'> & {
-  connectTimeoutMs?: number
-  WebSocket?: WebSocketConstructor
-}
+export type FollowWebSocketOptions = DiscoveryOptions
 
 const EVENTS = ['open', 'message', 'error', 'close']
 
