@@ -10,7 +10,10 @@ import { dirname, join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 const bin = (name) => join(root, 'node_modules/.bin', name)
-const PACKAGES = ['core', 'server', 'react', 'vue', 'create-followsocket']
+const PACKAGES = ['core', 'server', 'react', 'vue', 'devtools', 'create-followsocket']
+// The devtools are ESM only (a panel for browsers, whose bundlers import ESM): attw's 'esm-only'
+// profile does not ask them for a require() entry. The rest ship both.
+const ATTW_PROFILE = { devtools: 'esm-only' }
 
 let failed = 0
 const out = mkdtempSync(join(tmpdir(), 'fs-pack-'))
@@ -37,7 +40,7 @@ try {
       if (exports) {
         try {
           // node10 cannot resolve subpath exports at all; node16 and bundlers are what users run.
-          execFileSync(bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], { encoding: 'utf8', stdio: 'pipe' })
+          execFileSync(bin('attw'), [tarball, '--profile', ATTW_PROFILE[name] ?? 'node16', '--format', 'ascii'], { encoding: 'utf8', stdio: 'pipe' })
         } catch (error) {
           problems.push(`attw: ${(error.stdout || error.message).trim()}`)
         }

@@ -45,7 +45,7 @@ const runScript = (dir, script) => {
  * on it. (Not one topological run: the core's tests use @followsocket/server, which depends on
  * the core, so the graph has a cycle.)
  */
-export const PACKAGES = ['packages/core', 'packages/server', 'packages/react', 'packages/vue', 'packages/create-followsocket']
+export const PACKAGES = ['packages/core', 'packages/server', 'packages/react', 'packages/vue', 'packages/create-followsocket', 'packages/devtools']
 
 export function buildPackages() {
   console.log('› building packages')

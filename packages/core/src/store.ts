@@ -92,6 +92,14 @@ const latest = <T>(input: () => StoreInput<T>, share?: 'tabs'): [UrlSource, Conn
   return [typeof url == 'function' ? () => latestUrl()() : url, bound]
 }
 
+/**
+ * The connections the page's stores hold, for @followsocket/devtools to find
+ * (docs/devtools.md#registration): a set on the global object, under a key every copy of
+ * followsocket in the page shares. An entry is added when a store starts and deleted when it stops,
+ * so it holds only what is live; the devtools, once loaded, swap in a set that tells them.
+ */
+const inspectable = (): Set<object> => ((globalThis as any)[Symbol.for('followsocket.inspectable')] ??= new Set())
+
 type Tabs = typeof import('./tabs')
 let tabs: Tabs | undefined
 /**
@@ -152,6 +160,8 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     live = held
     stopped = false
     const c = held.connection
+    const entry = { connection: c, share: options?.share }
+    inspectable().add(entry)
     update(held.snapshot)
     // What was sent before there was a connection goes first, queued until open.
     for (const data of pending.splice(0)) c.send(data)
@@ -163,6 +173,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     ]
     return () => {
       for (const off of offs) off()
+      inspectable().delete(entry)
       held.release()
       if (live === held) live = undefined
       stopped = true

@@ -56,6 +56,9 @@ type Wire =
   | Sent
   | { kind: 'reconnect' }
 
+/** The page's inspectable connections, as followsocket/store keeps them (docs/devtools.md#registration). */
+const inspectable = (): Set<object> => ((globalThis as any)[Symbol.for('followsocket.inspectable')] ??= new Set())
+
 /** How long a new leader waits for the 'bye' of a leader whose tab may have been killed. */
 const GRACE = 250
 
@@ -220,6 +223,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
 
   const join = () => {
     closed = false
+    inspectable().add(entry)
     stop = new AbortController()
     channel = new BroadcastChannel(name)
     channel.onmessage = hear
@@ -238,9 +242,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     navigator.locks.request(name, { signal: stop.signal }, lead).catch(() => {})
   }
 
-  join()
-
-  return {
+  const connection: Connection<T> = {
     ...events,
     get state() {
       return snapshot.state
@@ -276,6 +278,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       clearTimeout(grace)
       channel.close()
       stop.abort()
+      inspectable().delete(entry)
       const c = live
       live = undefined
       if (c) c.close(code, reason)
@@ -290,4 +293,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       else post({ kind: 'reconnect' })
     },
   }
+  // For @followsocket/devtools: which lock the tabs share, and whether this tab holds it.
+  const entry = { connection, lock: name, leads: () => !!live }
+  join()
+  return connection
 }
