@@ -1,22 +1,10 @@
 // The send buffer (docs/connection.md#the-send-buffer: no message lost or duplicated across
 // reconnects): send() while not open queues, the queue goes out once, in order, on the next open.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
-import { connect, isFollowSocketError, type Connection, type ConnectOptions } from '../src'
+import { describe, expect, it } from 'vitest'
+import { connect, isFollowSocketError, type ConnectOptions } from '../src'
 import { next, NodeWebSocket } from './helpers'
+import { lab, track } from './lab'
 import { thrown } from './support'
-
-let lab: Lab
-const open: Connection<any>[] = []
-const track = <T>(c: Connection<T>) => (open.push(c), c)
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
 
 const live = (path: string, options: ConnectOptions = {}) =>
   track(connect(lab.ws(path), { WebSocket: NodeWebSocket, cache: false, reconnect: { minDelayMs: 10, maxDelayMs: 50 }, ...options }))

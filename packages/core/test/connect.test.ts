@@ -1,19 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
-import { connect, type Connection } from '../src'
+import { describe, expect, it } from 'vitest'
+import { connect } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
-
-let lab: Lab
-const open: Connection<any>[] = []
-const track = <T>(c: Connection<T>) => (open.push(c), c)
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
+import { lab, track } from './lab'
 
 describe("discovery: 'auto'", () => {
   it('opens a direct endpoint with zero preflight requests', async () => {

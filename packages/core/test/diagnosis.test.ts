@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { freePort, startLab, type Lab } from '@followsocket/lab'
-import { connect, FollowSocketError, FollowWebSocket, resolve, type Connection } from '../src'
+import { connect, FollowSocketError, FollowWebSocket, resolve } from '../src'
 import { parseRetryAfter } from '../src/diagnosis'
 import { next, NodeWebSocket } from './helpers'
+import { lab, track } from './lab'
 
 // Failure diagnosis (docs/diagnosis.md) in Node, against the lab: a failed handshake is classified
 // by what the preflight's GET of the same URL read, and a 429/503 with Retry-After is waited for.
-
-let lab: Lab
-const open: Connection[] = []
-const track = (c: Connection) => (open.push(c), c)
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
 
 /** The first error of a connection to `url` that does not retry. */
 const failure = async (url: string, options = {}) => {

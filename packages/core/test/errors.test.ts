@@ -7,23 +7,15 @@
 //
 // The memory cache is module-global and keyed by URL, and a closed lab's port can come back in
 // a later lab, so tests that use the cache use paths no other test uses.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startLab, type Endpoint, type Lab } from '@followsocket/lab'
-import { connect, FollowSocketError, isFollowSocketError, type Connection, type ConnectOptions, type UrlSource } from '../src'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type Endpoint } from '@followsocket/lab'
+import { connect, FollowSocketError, isFollowSocketError, type ConnectOptions, type UrlSource } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
+import { lab, track } from './lab'
 import { quiet, serverSide, thrown } from './support'
 
-let lab: Lab
-const open: Connection<any>[] = []
-const track = <T>(c: Connection<T>) => (open.push(c), c)
-
-beforeEach(async () => {
-  lab = await startLab()
-})
 afterEach(async () => {
   vi.restoreAllMocks()
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
 })
 
 const small = { minDelayMs: 10, maxDelayMs: 50 }

@@ -2,24 +2,16 @@
 // silent after a ping is given up on with HEARTBEAT_TIMEOUT and reconnected; a handshake that never
 // completes ends with CONNECT_TIMEOUT. Real sockets and real (short) timers.
 import { createServer, type Server, type Socket } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
-import { connect, type Connection, type ConnectOptions } from '../src'
+import { afterEach, describe, expect, it } from 'vitest'
+import { connect, type ConnectOptions } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
+import { lab, track } from './lab'
 import { quiet } from './support'
 
-let lab: Lab
-const open: Connection<any>[] = []
-const track = <T>(c: Connection<T>) => (open.push(c), c)
 const cleanups: (() => Promise<void>)[] = []
 
-beforeEach(async () => {
-  lab = await startLab()
-})
 afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
   for (const cleanup of cleanups.splice(0)) await cleanup()
-  await lab.close()
 })
 
 const small = { minDelayMs: 10, maxDelayMs: 50 }

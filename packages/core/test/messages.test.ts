@@ -2,23 +2,11 @@
 // event): JSON parsing and Standard Schema validation (zod 4 here) turn frames into typed `data`; a
 // frame that fails either is an `error` INVALID_MESSAGE and is not delivered. The server sends the
 // frames.
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { startLab, type Lab } from '@followsocket/lab'
 import { connect, type Connection } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
-
-let lab: Lab
-const open: Connection<any>[] = []
-const track = <T>(c: Connection<T>) => (open.push(c), c)
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
+import { lab, track } from './lab'
 
 const Tick = z.object({ type: z.literal('tick'), n: z.number().int() })
 

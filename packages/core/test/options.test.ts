@@ -2,22 +2,11 @@
 // throw INVALID_OPTIONS naming the field; what a user may reasonably write (Infinity, a month-long
 // TTL, `reconnect: true`) is accepted. Also what the options mean where that was wrong before: the
 // cache honours each caller's maxRedirects, the heartbeat's reply is traffic.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
-import { connect, resolve, type Connection, type ConnectOptions } from '../src'
+import { describe, expect, it } from 'vitest'
+import { connect, resolve, type ConnectOptions } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
+import { lab, track } from './lab'
 import { thrown } from './support'
-
-let lab: Lab
-const open: Connection<any>[] = []
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
 
 const at = (options: object) => () => connect('ws://127.0.0.1:1/', { WebSocket: NodeWebSocket, ...(options as ConnectOptions) })
 
@@ -60,7 +49,7 @@ describe('connect() accepts', () => {
     ['distinct subprotocols', { protocols: ['v2.chat', 'v1.chat'] }],
   ])('%s', (_, options) => {
     const c = at(options)()
-    open.push(c)
+    track(c)
     expect(c.state).toBe('idle')
   })
 })
@@ -74,7 +63,7 @@ describe('the cache honours each caller’s maxRedirects', () => {
     expect((await resolve(lab.ws('/hops/1'))).hops).toHaveLength(3)
 
     const c = connect(lab.ws('/hops/1'), { WebSocket: NodeWebSocket, maxRedirects: 1, discovery: 'preflight' })
-    open.push(c)
+    track(c)
     const error = await next(c, 'error')
     expect(error.code).toBe('TOO_MANY_REDIRECTS')
     expect(lab.count('/hops/4', 'upgrade')).toBe(0)
@@ -88,7 +77,7 @@ describe('heartbeat.reply', () => {
       onMessage: (ws, data) => ws.send(data.toString() == 'ping' ? 'pong' : JSON.stringify({ echo: data.toString() })),
     })
     const c = connect(lab.ws('/beat'), { WebSocket: NodeWebSocket, cache: false, parse: 'json', heartbeat: { intervalMs: 20, timeoutMs: 200 } })
-    open.push(c)
+    track(c)
     const events = record(c)
     await next(c, 'open')
     // Several pings answered, then one real message.

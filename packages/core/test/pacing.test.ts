@@ -2,28 +2,20 @@
 // case is a real misbehaving `ws` server in the lab, and every handshake and preflight is counted
 // at the server. Following a move or rediscovering is immediate once since the connection was last
 // healthy; every further one waits (a tiny back-off here), counts as an attempt and says so.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { connect, type Connection, type ConnectOptions, type FollowSocketError } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
+import { lab, track } from './lab'
 
-let lab: Lab
-const open: Connection<any>[] = []
-
-beforeEach(async () => {
-  lab = await startLab()
-})
 afterEach(async () => {
   vi.useRealTimers()
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
 })
 
 const retries3 = { minDelayMs: 10, maxDelayMs: 50, maxRetries: 3 }
 
 const live = (path: string, options: ConnectOptions = {}) => {
   const c = connect(lab.ws(path), { WebSocket: NodeWebSocket, cache: false, reconnect: retries3, ...options })
-  open.push(c)
+  track(c)
   return c
 }
 

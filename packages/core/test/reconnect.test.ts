@@ -3,23 +3,15 @@
 // code, the client decides. Back-off delays are kept tiny (10–50 ms) so real timers do the waiting;
 // only the 5-second "healthy connection" rule jumps Date, and nothing else, so the sockets keep
 // working.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startLab, type Endpoint, type Lab } from '@followsocket/lab'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type Endpoint } from '@followsocket/lab'
 import { connect, type Connection, type ConnectOptions } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
+import { lab, track } from './lab'
 import { quiet, serverSide } from './support'
 
-let lab: Lab
-const open: Connection<any>[] = []
-const track = <T>(c: Connection<T>) => (open.push(c), c)
-
-beforeEach(async () => {
-  lab = await startLab()
-})
 afterEach(async () => {
   vi.useRealTimers()
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
 })
 
 const small = { minDelayMs: 10, maxDelayMs: 50 }

@@ -2,22 +2,12 @@
 // from any event; the connection then still has at most one socket, no timer outlives close(), and
 // queued messages go out once on the socket that ends up open (or, after close(), stay counted in
 // `buffered`). Sockets are counted at a real `ws` server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Endpoint, type Lab } from '@followsocket/lab'
+import { describe, expect, it } from 'vitest'
+import { type Endpoint } from '@followsocket/lab'
 import { connect, type Connection, type ConnectOptions } from '../src'
 import { next, NodeWebSocket, record } from './helpers'
+import { lab, track } from './lab'
 import { quiet, serverSide } from './support'
-
-let lab: Lab
-const open: Connection<any>[] = []
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
 
 const small = { minDelayMs: 10, maxDelayMs: 50 }
 /** Longer than any back-off wait plus a handshake under `small`, and than the heartbeats below. */
@@ -25,7 +15,7 @@ const PAST_BACKOFF = 300
 
 const live = (path: string, options: ConnectOptions = {}) => {
   const c = connect(lab.ws(path), { WebSocket: NodeWebSocket, cache: false, reconnect: small, ...options })
-  open.push(c)
+  track(c)
   return c
 }
 

@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
+import { describe, expect, it } from 'vitest'
 import { connect } from '../src/tabs'
 import type { Connection } from '../src'
 import { next, NodeWebSocket } from './helpers'
+import { lab, track } from './lab'
 
 // followsocket/tabs outside a browser: Node 20 has BroadcastChannel but no Web Locks, so
 // share: 'tabs' quietly means a connection of its own (docs/sharing.md#across-tabs). The sharing
 // itself is proven in Chromium (test/browser/tabs.spec.ts).
-
-let lab: Lab
-const open: Connection<any>[] = []
-
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  for (const c of open.splice(0)) c.close()
-  await lab.close()
-})
 
 describe("followsocket/tabs without Web Locks", () => {
   it("share: 'tabs' opens a socket of its own, as connect() does", async () => {
@@ -25,7 +14,8 @@ describe("followsocket/tabs without Web Locks", () => {
     const feed = lab.endpoint('/live')
     const a = connect(lab.ws('/live'), { share: 'tabs', WebSocket: NodeWebSocket })
     const b = connect(lab.ws('/live'), { share: 'tabs', WebSocket: NodeWebSocket })
-    open.push(a, b)
+    track(a)
+    track(b)
     await Promise.all([next(a, 'open'), next(b, 'open')])
     expect(feed.connections).toBe(2)
     expect(a.socket).toBeDefined()
