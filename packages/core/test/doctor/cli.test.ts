@@ -1,21 +1,12 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRedirects } from '@followsocket/server'
-import { afterEach, describe, expect, it } from 'vitest'
-import { CLI, doctor, printed, site, type Site } from './support'
+import { describe, expect, it } from 'vitest'
+import { CLI, doctor, printed, sitesPerTest } from './support'
 
 const PAGE = 'https://app.example.com'
 const USAGE = 'usage: followsocket doctor <url> [--origin <page origin>] [--credentials] [--json] [--insecure | --ca <file>]'
-let sites: Site[] = []
-const open = async () => {
-  const s = await site()
-  sites.push(s)
-  return s
-}
-afterEach(async () => {
-  await Promise.all(sites.map((s) => s.close()))
-  sites = []
-})
+const open = sitesPerTest()
 
 /** A site whose redirect lacks Access-Control-Allow-Origin for PAGE (one error) and whose endpoint echoes it without Vary (one warning). */
 const brokenSite = async () => {

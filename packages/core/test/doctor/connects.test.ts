@@ -1,18 +1,9 @@
 import { createRedirects } from '@followsocket/server'
-import { afterEach, describe, expect, it } from 'vitest'
-import { doctor, lineWith, site, type Site } from './support'
+import { describe, expect, it } from 'vitest'
+import { doctor, lineWith, sitesPerTest } from './support'
 
 const PAGE = 'https://app.example.com'
-let sites: Site[] = []
-const open = async () => {
-  const s = await site()
-  sites.push(s)
-  return s
-}
-afterEach(async () => {
-  await Promise.all(sites.map((s) => s.close()))
-  sites = []
-})
+const open = sitesPerTest()
 
 describe('followsocket doctor, endpoints a browser page can reach', () => {
   it('passes a healthy 308 with exit 0: "connects after 1 preflight", at the Location', async () => {

@@ -1,6 +1,6 @@
 import { createRedirects } from '@followsocket/server'
-import { afterEach, describe, expect, it } from 'vitest'
-import { doctor, lineWith, printed, site, type Site } from './support'
+import { describe, expect, it } from 'vitest'
+import { doctor, lineWith, printed, sitesPerTest } from './support'
 
 const PAGE = 'https://app.example.com'
 // HAProxy's response rules test what its request rules set aside.
@@ -8,16 +8,7 @@ const MOVED = '{ var(txn.followsocket_moved) -m bool }'
 const ENDPOINT = '{ var(txn.followsocket_endpoint) -m bool }'
 const ADMITTED = '{ var(txn.followsocket_origin) -m found }'
 const HAPROXY_CREDENTIALS = 'http-after-response set-header Access-Control-Allow-Credentials true'
-let sites: Site[] = []
-const open = async () => {
-  const s = await site()
-  sites.push(s)
-  return s
-}
-afterEach(async () => {
-  await Promise.all(sites.map((s) => s.close()))
-  sites = []
-})
+const open = sitesPerTest()
 
 describe('followsocket doctor, CORS on every answer of a cross-origin preflight', () => {
   it('fails a hop without Access-Control-Allow-Origin for the page: exit 1, the exact header line and the createRedirects option', async () => {

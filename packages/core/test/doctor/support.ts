@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Redirects } from '@followsocket/server'
+import { afterEach } from 'vitest'
 import { WebSocketServer } from 'ws'
 
 const core = fileURLToPath(new URL('../../', import.meta.url))
@@ -172,4 +173,17 @@ export const selfSigned = (): { key: string; cert: string; certFile: string; dis
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
   ], { stdio: 'ignore' })
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile, dispose: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Opens sites for this test file's tests: every site a test opens is closed after it. */
+export const sitesPerTest = () => {
+  const sites: Site[] = []
+  afterEach(async () => {
+    await Promise.all(sites.splice(0).map((s) => s.close()))
+  })
+  return async (): Promise<Site> => {
+    const s = await site()
+    sites.push(s)
+    return s
+  }
 }
