@@ -3,7 +3,7 @@ import { bytes, clock, duration } from './format'
 import type { LogEntry, LogFilter } from './log'
 import type { Recording } from './recorder'
 import { fromStore, fromTabs, type Registry } from './registry'
-import { bands, describeStrip, placeMarks, WINDOW_MS } from './timeline'
+import { bands, describeStrip, placeMarks, windowFor } from './timeline'
 
 // One connection in the panel. Built once; update() changes text in place and rebuilds only the
 // lists whose data moved, so focus stays where it is (a button, the filter box) while messages
@@ -12,6 +12,9 @@ import { bands, describeStrip, placeMarks, WINDOW_MS } from './timeline'
 /** Rows of the message log drawn at once (the log keeps more: its cap). */
 const ROWS = 200
 const ERRORS_SHOWN = 5
+const MOVES_SHOWN = 5
+/** How each way of finding a new location reads (the redirect event's `via`). */
+const VIA = { preflight: 'preflight', cache: 'cache', 'close-frame': 'close frame 4308' } as const
 
 let ids = 0
 
@@ -32,7 +35,8 @@ export class Card {
   constructor(readonly recording: Recording) {
     const f = this.f
     const field = <E extends HTMLElement>(name: string, el: E) => ((f[name] = el), el.setAttribute('data-field', name), el)
-    const section = (title: string, ...children: (Node | string)[]) => h('section', { 'aria-labelledby': `${this.id}-${title}` }, h('h4', { id: `${this.id}-${title}` }, title), ...children)
+    // Plain groups under a heading, not <section>s: a named section is a landmark, and every card has the same four.
+    const section = (title: string, ...children: (Node | string)[]) => h('div', { class: 'part' }, h('h4', {}, title), ...children)
     const row = (term: string, name: string, el: HTMLElement = h('span')) => [h('dt', {}, term), h('dd', {}, field(name, el))]
 
     field('pause', h('button', { type: 'button', 'aria-pressed': 'false', onclick: () => this.pause() }, 'Pause'))
@@ -76,9 +80,9 @@ export class Card {
       field('wait', h('p', { class: 'wait' })),
       section('How it got there', field('chain', h('ol', { class: 'chain' }))),
       section(
-        'Last 5 minutes',
+        'Timeline',
         field('strip', h('div', { class: 'strip', role: 'img' })),
-        h('div', { class: 'scale', 'aria-hidden': 'true' }, h('span', {}, '5 min ago'), h('span', {}, 'now')),
+        h('div', { class: 'scale', 'aria-hidden': 'true' }, field('scale', h('span')), h('span', {}, 'now')),
         h(
           'div',
           { class: 'legend', 'aria-hidden': 'true' },
@@ -162,7 +166,7 @@ export class Card {
     const parts: string[] = []
     if (components.length > 1) parts.push(`by ${components.length} components (share: true)`)
     else if (components.length == 1) parts.push(components[0]!.share ? 'share is on; 1 component holds it' : 'not shared: 1 component, its own connection')
-    else if (!lock) parts.push('not shared (inspect())')
+    else if (!lock) parts.push('not shared (watched with inspect())')
     if (lock) {
       const count = tabs.get(lock.lock!)
       parts.push(`across ${count ? `${count} tab${count == 1 ? '' : 's'}` : 'tabs'}: ${lock.leads?.() ? 'this tab leads (holds the socket)' : 'another tab leads; this one follows'}`)
@@ -180,28 +184,41 @@ export class Card {
     return `Next attempt (${wait.attempt}) ${left}: ${why}.`
   }
 
+  /** Every move recorded (the last MOVES_SHOWN), oldest first, hop by hop: how the connection got where it is. */
   private drawChain() {
     const r = this.recording
-    const latest = r.redirects[r.redirects.length - 1]
     const list = this.f.chain!
-    if (!latest) return void list.replaceChildren(h('li', { class: 'muted' }, 'No redirect seen: it opened where it was asked to.'))
-    const via = { preflight: 'preflight', cache: 'cache', 'close-frame': 'close frame 4308' }[latest.via]
-    const hops = latest.hops.length ? latest.hops : [{ from: latest.from, to: latest.to }]
+    if (!r.redirects.length) return void list.replaceChildren(h('li', { class: 'muted' }, 'No redirect seen: it opened where it was asked to.'))
+    const shown = r.redirects.slice(-MOVES_SHOWN)
     list.replaceChildren(
-      ...hops.map((hop) =>
-        h('li', {}, h('code', {}, hop.from), '→', h('code', {}, hop.to), h('span', { class: 'via' }, hop.status ? `${via} · ${hop.status}` : via)),
-      ),
-      h('li', { class: 'muted' }, `at ${clock(latest.at)}${r.redirects.length > 1 ? ` · ${r.redirects.length} moves recorded, the latest shown` : ''}`),
+      ...(r.redirects.length > shown.length ? [h('li', { class: 'muted' }, `${r.redirects.length - shown.length} earlier moves not shown (in the report)`)] : []),
+      ...shown.flatMap((move) => {
+        const via = VIA[move.via]
+        const hops = move.hops.length ? move.hops : [{ from: move.from, to: move.to }]
+        return hops.map((hop) =>
+          h(
+            'li',
+            { 'data-via': move.via },
+            h('span', { class: 'muted' }, clock(move.at)),
+            h('code', {}, hop.from),
+            '→',
+            h('code', {}, hop.to),
+            h('span', { class: 'via' }, hop.status ? `${via} · ${hop.status}` : via),
+          ),
+        )
+      }),
     )
   }
 
   private drawStrip(now: number) {
     this.seen.strip = now
     const r = this.recording
-    const list = bands(r.transitions, now, WINDOW_MS)
-    const marks = placeMarks(r.marks, now, WINDOW_MS)
+    const windowMs = windowFor(r.since, now)
+    const list = bands(r.transitions, now, windowMs)
+    const marks = placeMarks(r.marks, now, windowMs)
     const strip = this.f.strip!
-    strip.setAttribute('aria-label', describeStrip(list, marks))
+    text(this.f.scale!, `${duration(windowMs)} ago`)
+    strip.setAttribute('aria-label', describeStrip(list, marks, windowMs))
     strip.replaceChildren(
       ...list.map((b) => h('div', { class: 'band', 'data-kind': b.kind, style: `left: ${b.left}%; width: ${b.width}%` })),
       ...marks.map((m) => h('div', { class: 'mark', 'data-kind': m.kind, title: `${clock(m.at)} ${m.label}`, style: `left: ${m.left}%` })),

@@ -6,7 +6,8 @@ export function duration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
   const minutes = Math.floor(ms / 60_000)
-  if (minutes < 60) return `${minutes} min ${Math.floor((ms % 60_000) / 1000)} s`
+  const seconds = Math.floor((ms % 60_000) / 1000)
+  if (minutes < 60) return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
 }
 

@@ -154,25 +154,27 @@ export function defineElement(): void {
       if (!this.isOpen) return
       this.countTabs(recordings)
       const now = Date.now()
+      if (recordings.length) this.list.querySelector('.empty')?.remove()
       const keep = new Set<object>(recordings)
       for (const [recording, card] of this.cards)
         if (!keep.has(recording)) {
           card.el.remove()
           this.cards.delete(recording)
         }
-      for (const recording of recordings) {
+      recordings.forEach((recording, i) => {
         let card = this.cards.get(recording)
         if (!card) {
           this.cards.set(recording, (card = new Card(recording)))
           card.update({ registry: this.registry, tabs: this.tabs, now }, true)
         } else card.update({ registry: this.registry, tabs: this.tabs, now }, force)
-        this.list.append(card.el) // keeps the registry's order; a no-op when already in place
-      }
+        // In the registry's order. Moved only when out of place: moving a node blurs what has focus in it.
+        const at = this.list.children[i]
+        if (at !== card.el) this.list.insertBefore(card.el, at ?? null)
+      })
       if (!recordings.length && !this.list.querySelector('.empty'))
         this.list.replaceChildren(
           h('p', { class: 'empty' }, 'No connection yet. Connections of the React and Vue bindings and of followsocket/tabs show up by themselves; pass one of connect() to inspect().'),
         )
-      else if (recordings.length) this.list.querySelector('.empty')?.remove()
     }
 
     private counting = 0

@@ -62,14 +62,14 @@ ol { margin: 0; padding: 0; list-style: none; }
 .scale, .legend { display: flex; justify-content: space-between; color: #94a3b8; font-size: 11px; }
 .legend { justify-content: flex-start; flex-wrap: wrap; gap: 4px 10px; margin-top: 2px; }
 .legend span::before { content: ''; display: inline-block; width: 8px; height: 8px; margin-right: 4px; border-radius: 2px; background: var(--swatch); }
-.wait { margin: 6px 0 0; }
-.wait strong { color: #fde68a; }
+.wait { margin: 8px 0 0; padding: 4px 8px; border-left: 3px solid #fbbf24; background: #1e293b; }
 .errors li { padding: 3px 0; border-top: 1px solid #1e293b; }
 .errors .code { color: #fca5a5; }
 .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 4px; }
 .controls label { display: inline-flex; gap: 4px; align-items: center; }
 .log { max-height: 220px; overflow: auto; border: 1px solid #334155; border-radius: 4px; background: #020617; }
 .log li { display: grid; grid-template-columns: 64px 18px 64px 1fr; gap: 6px; padding: 1px 6px; border-bottom: 1px solid #0f172a; }
+.log li.muted { display: block; }
 .log li[data-flag='invalid'] { background: #450a0a; }
 .log li[data-flag='refused'] { background: #431407; }
 .log .flag { color: #fcd34d; }

@@ -6,6 +6,12 @@ import type { Mark, Transition } from './recorder'
 // marks for moments (moves, errors, wake-ups). Pure: positions in percent of the window.
 
 export const WINDOW_MS = 5 * 60_000
+// A connection watched for ten seconds fills the strip rather than a pixel of it: the window grows
+// in these steps with the time watched, up to WINDOW_MS.
+const STEPS = [10_000, 30_000, 60_000, 2 * 60_000, WINDOW_MS]
+
+/** The window the strip shows for a connection watched since `since`. */
+export const windowFor = (since: number, now: number): number => STEPS.find((step) => now - since <= step) ?? WINDOW_MS
 
 /** Five states are enough to read a strip: resolving counts as connecting, closing as closed. */
 export type Band = { kind: 'connecting' | 'open' | 'reconnecting' | 'closed' | 'idle'; left: number; width: number; ms: number }
@@ -48,7 +54,7 @@ export const placeMarks = (marks: Mark[], now: number, windowMs = WINDOW_MS): Pl
   marks.filter((m) => m.at >= now - windowMs && m.at <= now).map((m) => ({ ...m, left: percent(m.at - (now - windowMs), windowMs) }))
 
 /** The strip in words, for screen readers: time per state, then how many of each mark. */
-export function describeStrip(list: Band[], marks: Placed[]): string {
+export function describeStrip(list: Band[], marks: Placed[], windowMs = WINDOW_MS): string {
   const time = new Map<string, number>()
   for (const band of list) time.set(band.kind, (time.get(band.kind) ?? 0) + band.ms)
   const states = [...time].map(([kind, ms]) => `${kind} ${duration(ms)}`).join(', ')
@@ -62,5 +68,5 @@ export function describeStrip(list: Band[], marks: Placed[]): string {
     close: ['close', 'closes'],
   }
   const moments = [...counts].map(([kind, n]) => `${n} ${names[kind as Mark['kind']][n > 1 ? 1 : 0]}`).join(', ')
-  return `Last 5 minutes: ${states || 'nothing recorded yet'}${moments ? `; ${moments}` : ''}.`
+  return `Last ${duration(windowMs)}: ${states || 'nothing recorded yet'}${moments ? `; ${moments}` : ''}.`
 }
