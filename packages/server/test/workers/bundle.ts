@@ -15,12 +15,18 @@ export interface WorkerBundle {
   nodeImports: string[]
 }
 
+export interface BundleOptions {
+  /** Resolve the workspace's packages to their TypeScript sources instead of their builds. */
+  source?: boolean
+  /** Modules the entry may import by name (`virtual:recipe`), each resolved from this package's folder. */
+  modules?: Record<string, string>
+}
+
 /**
  * Bundles `entry` (a module path, or `{ contents }` resolved from this package's folder, where
- * `@followsocket/server` is the build an npm user gets). `source: true` resolves the workspace's
- * packages to their TypeScript sources instead. `cloudflare:*` modules are the runtime's own.
+ * `@followsocket/server` is the build an npm user gets). `cloudflare:*` modules are the runtime's own.
  */
-export async function bundleWorker(entry: string | { contents: string }, { source = false } = {}): Promise<WorkerBundle> {
+export async function bundleWorker(entry: string | { contents: string }, { source = false, modules = {} }: BundleOptions = {}): Promise<WorkerBundle> {
   const nodeImports: string[] = []
   const recordNode: Plugin = {
     name: 'record-node-builtins',
@@ -29,6 +35,17 @@ export async function bundleWorker(entry: string | { contents: string }, { sourc
         if (!path.startsWith('node:') && !BUILTINS.has(path.split('/')[0]!)) return
         nodeImports.push(`${path} (from ${relative(PACKAGE, importer) || importer})`)
         return { path, external: true }
+      })
+    },
+  }
+  const virtual: Plugin = {
+    name: 'virtual-modules',
+    setup(b) {
+      b.onResolve({ filter: /^virtual:/ }, ({ path }) => ({ path, namespace: 'virtual' }))
+      b.onLoad({ filter: /.*/, namespace: 'virtual' }, ({ path }) => {
+        const contents = modules[path]
+        if (contents === undefined) throw new Error(`no module ${path}`)
+        return { contents, resolveDir: PACKAGE, loader: 'js' }
       })
     },
   }
@@ -41,7 +58,7 @@ export async function bundleWorker(entry: string | { contents: string }, { sourc
     conditions: [...(source ? ['@followsocket/source'] : []), 'workerd', 'worker', 'browser'],
     mainFields: ['browser', 'module', 'main'],
     external: ['cloudflare:*'],
-    plugins: [recordNode],
+    plugins: [virtual, recordNode],
     logLevel: 'silent',
   })
   return { code: result.outputFiles[0]!.text, nodeImports }
