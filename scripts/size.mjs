@@ -34,6 +34,16 @@ export const checks = [
     onTopOf: CONNECT,
     budget: 1.75 * KB,
   })),
+  // The devtools (docs/devtools.md#size): what loads when an app calls mountDevtools(), the panel
+  // and everything it needs. Loaded on demand, in development, in no other package's budget; 12 KB
+  // leaves room to grow the panel but not to take a view library (preact or lit would spend half
+  // of it) or anything of followsocket itself.
+  {
+    name: '@followsocket/devtools: { mountDevtools }',
+    code: `export { mountDevtools } from '@followsocket/devtools'`,
+    alias: { '@followsocket/devtools': join(root, 'packages/devtools/dist/devtools.js') },
+    budget: 12 * KB,
+  },
 ]
 
 export const BUNDLERS = ['esbuild', 'rolldown']
