@@ -45,11 +45,21 @@ try {
           problems.push(`attw: ${(error.stdout || error.message).trim()}`)
         }
       }
+      // What `changeset publish` would send, short of sending it (no login needed, no registry
+      // reached): the tarball, its name and version, and public access for a scoped package.
+      try {
+        const said = execFileSync('npm', ['publish', '--dry-run', tarball], { cwd: out, encoding: 'utf8', stdio: 'pipe' })
+        if (!said.includes(`${npmName}@`) && !said.includes('dry-run')) problems.push(`npm publish --dry-run: ${said.trim()}`)
+      } catch (error) {
+        problems.push(`npm publish --dry-run: ${(error.stderr || error.message).trim()}`)
+      }
+      if (npmName.startsWith('@') && packed.publishConfig?.access !== 'public')
+        problems.push('a scoped package is published restricted unless publishConfig.access is "public"')
     } catch (error) {
       problems.push(`npm pack: ${error.message}`)
     }
     if (problems.length) failed++
-    console.log(`${problems.length ? '✗' : '✓'} ${npmName} packs clean (publint${exports ? ', arethetypeswrong' : ''}, no workspace: ranges)`)
+    console.log(`${problems.length ? '✗' : '✓'} ${npmName} packs clean (publint${exports ? ', arethetypeswrong' : ''}, no workspace: ranges, npm publish --dry-run)`)
     for (const problem of problems) console.log(problem.replace(/^/gm, '    '))
   }
   failed += nodeOnlyTypes() ? 0 : 1
@@ -140,6 +150,10 @@ function versionsAgree() {
     for (const [, version] of text.matchAll(/unpkg\.com\/followsocket@([\w.-]+)\//g))
       if (!`${ours.followsocket}.`.startsWith(`${version}.`)) problems.push(`${file}: unpkg.com/followsocket@${version} does not serve ${ours.followsocket}`)
   }
+  const exported = /export const version = '([^']*)'/.exec(readFileSync(join(root, 'packages/core/src/index.ts'), 'utf8'))?.[1]
+  if (exported !== ours.followsocket) problems.push(`packages/core/src/index.ts: version is ${exported}, the package is ${ours.followsocket} (npm run release:version syncs it)`)
+  for (const [name, version] of Object.entries(ours))
+    if (version !== ours.followsocket) problems.push(`${name} is ${version}: the packages share one version (.changeset/config.json, fixed)`)
   console.log(`${problems.length ? '✗' : '✓'} ranges and CDN URLs for our own packages match their versions (followsocket ${ours.followsocket})`)
   for (const problem of problems) console.log(`    ${problem}`)
   return !problems.length
