@@ -1,7 +1,7 @@
 // Runs a bundled Worker under workerd (miniflare 4, whose npm package `workerd` ships the
 // runtime's binary) on 127.0.0.1 at a port picked at run time, configured from a wrangler.jsonc.
 // If workerd cannot start on this machine the error says so: the tests fail, never skip.
-import { Miniflare } from 'miniflare'
+import { Miniflare, type MiniflareOptions } from 'miniflare'
 import { freePort } from '@followsocket/lab'
 import type { Wrangler } from './recipe'
 
@@ -10,6 +10,8 @@ export interface RunningWorker {
   readonly port: number
   http(path: string): string
   ws(path: string): string
+  /** Restarts workerd with these vars over the config's, on the same port, as a deploy would: open sockets are dropped. */
+  setVars(vars: Record<string, string>): Promise<void>
   stop(): Promise<void>
 }
 
@@ -17,7 +19,7 @@ export interface RunningWorker {
 export async function startWorker(code: string, config: Wrangler, vars: Record<string, string> = {}): Promise<RunningWorker> {
   const sqlite = new Set(config.migrations?.flatMap((m) => m.new_sqlite_classes ?? []))
   const port = await freePort()
-  const mf = new Miniflare({
+  const options: MiniflareOptions = {
     name: config.name,
     modules: [{ type: 'ESModule', path: config.main, contents: code }],
     compatibilityDate: config.compatibility_date,
@@ -30,7 +32,8 @@ export async function startWorker(code: string, config: Wrangler, vars: Record<s
     port,
     // Durable Objects' storage in memory: nothing is left on disk.
     durableObjectsPersist: false,
-  })
+  }
+  const mf = new Miniflare(options)
   try {
     await mf.ready
   } catch (error) {
@@ -42,6 +45,7 @@ export async function startWorker(code: string, config: Wrangler, vars: Record<s
     port,
     http: (path) => `http://127.0.0.1:${port}${path}`,
     ws: (path) => `ws://127.0.0.1:${port}${path}`,
+    setVars: (more) => mf.setOptions({ ...options, bindings: { ...config.vars, ...more } }),
     stop: () => mf.dispose(),
   }
 }
