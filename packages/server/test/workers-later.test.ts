@@ -52,7 +52,10 @@ describe('createComeBackLater in a Worker under workerd', () => {
   })
 
   it('answers 429 with an HTTP-date, to any origin, from a Worker of its own', async () => {
-    for (const answer of [await get(tooMany.http('/live'), { origin: PAGE }), await upgrade(tooMany.ws('/live'), { origin: PAGE }, { untilEnd: false })]) {
+    for (const answer of [
+      await get(tooMany.http('/live'), { origin: PAGE }),
+      await upgrade(tooMany.ws('/live'), { origin: PAGE }, { untilEnd: false }),
+    ]) {
       expect(answer.status).toBe(429)
       expect(answer.headers['retry-after']).toBe('Wed, 02 Jan 2030 03:04:05 GMT')
       expect(answer.headers['access-control-allow-origin']).toBe('*')

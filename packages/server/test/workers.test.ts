@@ -93,13 +93,18 @@ describe("the README's Worker under workerd: redirects.fetch", () => {
   })
 })
 
-
 /**
  * Opens `count` followsocket clients at `from`, each of which sends one message there (`talk`),
  * moves them with `moveTo(target)`, checks that each followed the 4308 straight to `to` (no
  * preflight) and talks there; resolves with when they opened there, as "first–last ms after the move".
  */
-async function moveAndFollow(from: string, to: string, count: number, moveTo: (target: string) => Promise<number>, { talk = true } = {}): Promise<string> {
+async function moveAndFollow(
+  from: string,
+  to: string,
+  count: number,
+  moveTo: (target: string) => Promise<number>,
+  { talk = true } = {},
+): Promise<string> {
   const clients = await openClients(worker.ws(from), count)
   if (talk)
     await Promise.all(
@@ -152,7 +157,9 @@ describe("the README's Durable Object: closes and moves", () => {
 
   it('moves the silent clients of a room that holds its sockets with accept(): they open at the target at once', async () => {
     // Silent clients: a hibernatable room would keep their connections 10–30 s; this one does not.
-    const arrivals = await moveAndFollow('/prompt/north', '/prompt/south', 20, (to) => movePrompt('north', to).then(({ moved }) => moved), { talk: false })
+    const arrivals = await moveAndFollow('/prompt/north', '/prompt/south', 20, (to) => movePrompt('north', to).then(({ moved }) => moved), {
+      talk: false,
+    })
     console.log(`accept() room: 20 Node clients open at the target ${arrivals}`)
   })
 
@@ -173,12 +180,21 @@ describe("the README's Durable Object: closes and moves", () => {
         return c.at - started
       })
       const per100 = (times: number[]) =>
-        Array.from({ length: Math.max(10, Math.floor(Math.max(...times) / 100) + 1) }, (_, b) => times.filter((at) => Math.floor(at / 100) === b).length)
+        Array.from(
+          { length: Math.max(10, Math.floor(Math.max(...times) / 100) + 1) },
+          (_, b) => times.filter((at) => Math.floor(at / 100) === b).length,
+        )
       // Per 100 ms beside the ideal (COUNT / 10 each): read by the object's clock, and at the clients.
-      console.log(`closes per 100 ms inside the Durable Object (${COUNT} over ${SPREAD} ms; ideal ${COUNT / 10} each): ${per100(closes).join(' ')}`)
+      console.log(
+        `closes per 100 ms inside the Durable Object (${COUNT} over ${SPREAD} ms; ideal ${COUNT / 10} each): ${per100(closes).join(' ')}`,
+      )
       console.log(`closes per 100 ms as the clients saw them: ${per100(seen).join(' ')}`)
       // Spread, not sent at once: the closes fall in every tenth of the window.
-      expect(per100(closes).slice(0, 10).every((n) => n > 0)).toBe(true)
+      expect(
+        per100(closes)
+          .slice(0, 10)
+          .every((n) => n > 0),
+      ).toBe(true)
     } finally {
       for (const client of clients) client.terminate()
     }

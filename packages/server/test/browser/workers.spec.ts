@@ -17,7 +17,10 @@ test.afterEach(async () => {
   worker = undefined
 })
 
-test('a cross-origin page follows the Worker’s 308 into a Durable Object, is moved to another by 4308, and waits out a 503', async ({ app, lab }) => {
+test('a cross-origin page follows the Worker’s 308 into a Durable Object, is moved to another by 4308, and waits out a 503', async ({
+  app,
+  lab,
+}) => {
   test.setTimeout(60_000)
   for (const value of ["'https://app.example.com'", 'retryAfter: 30'])
     if (!RECIPE_WORKER.includes(value)) throw new Error(`the README's Worker no longer has ${value}: update this test`)
@@ -41,7 +44,12 @@ test('a cross-origin page follows the Worker’s 308 into a Durable Object, is m
   expect(lobby.reply).toBe('hello')
   // Chromium hides the refused handshake: one upgrade of /v1/live, then the preflight (GET of
   // /v1/live, GET of the room, where it ends), then the room's upgrade.
-  expect(await json('/__test/requests')).toEqual({ 'upgrade /v1/live': 1, 'GET /v1/live': 1, 'GET /rooms/lobby': 1, 'upgrade /rooms/lobby': 1 })
+  expect(await json('/__test/requests')).toEqual({
+    'upgrade /v1/live': 1,
+    'GET /v1/live': 1,
+    'GET /rooms/lobby': 1,
+    'upgrade /rooms/lobby': 1,
+  })
   expect(await json('/__test/rooms/lobby/stats')).toEqual({ accepted: 1, open: 1 })
 
   // 2. The lobby moves its clients to the annex.
@@ -64,19 +72,30 @@ test('a cross-origin page follows the Worker’s 308 into a Durable Object, is m
   // GET, and waits as asked.
   const downFrom = await app.evaluate(() => window.rec.log.length)
   await w.setVars({ MAINTENANCE: 'on' })
-  const waiting = await app.evaluate(async ([from]) => {
-    for (let i = from as number; ; ) {
-      const e = await window.rec.next('c', 'reconnecting', i, undefined, 20_000)
-      if (e.payload.error?.status === 503) return e.payload
-      i = e.index + 1
-    }
-  }, [downFrom])
+  const waiting = await app.evaluate(
+    async ([from]) => {
+      for (let i = from as number; ; ) {
+        const e = await window.rec.next('c', 'reconnecting', i, undefined, 20_000)
+        if (e.payload.error?.status === 503) return e.payload
+        i = e.index + 1
+      }
+    },
+    [downFrom],
+  )
   expect(waiting).toMatchObject({ error: { code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 2000, url: w.ws('/rooms/lobby') } })
   expect(waiting.delayMs).toBeGreaterThanOrEqual(2000)
   // Counted by the new isolate: one attempt, and the wait holds the next.
-  expect(await json('/__test/requests')).toEqual({ 'upgrade /v1/live': 1, 'GET /v1/live': 1, 'GET /rooms/lobby': 1, 'upgrade /rooms/lobby': 1 })
+  expect(await json('/__test/requests')).toEqual({
+    'upgrade /v1/live': 1,
+    'GET /v1/live': 1,
+    'GET /rooms/lobby': 1,
+    'upgrade /rooms/lobby': 1,
+  })
   await w.setVars({ MAINTENANCE: 'off' })
-  const back = await app.evaluate(([from]) => window.rec.next('c', 'open', from as number, undefined, 20_000).then((e) => e.payload.url), [downFrom])
+  const back = await app.evaluate(
+    ([from]) => window.rec.next('c', 'open', from as number, undefined, 20_000).then((e) => e.payload.url),
+    [downFrom],
+  )
   expect(back).toBe(w.ws('/rooms/lobby'))
   // The lobby's second socket (its storage outlived the deploy), and the only one open.
   expect(await json('/__test/rooms/lobby/stats')).toEqual({ accepted: 2, open: 1 })

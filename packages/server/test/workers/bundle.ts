@@ -26,7 +26,10 @@ export interface BundleOptions {
  * Bundles `entry` (a module path, or `{ contents }` resolved from this package's folder, where
  * `@followsocket/server` is the build an npm user gets). `cloudflare:*` modules are the runtime's own.
  */
-export async function bundleWorker(entry: string | { contents: string }, { source = false, modules = {} }: BundleOptions = {}): Promise<WorkerBundle> {
+export async function bundleWorker(
+  entry: string | { contents: string },
+  { source = false, modules = {} }: BundleOptions = {},
+): Promise<WorkerBundle> {
   const nodeImports: string[] = []
   const recordNode: Plugin = {
     name: 'record-node-builtins',
@@ -50,7 +53,7 @@ export async function bundleWorker(entry: string | { contents: string }, { sourc
     },
   }
   const result = await build({
-    ...(typeof entry == 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: PACKAGE, loader: 'js' } }),
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: PACKAGE, loader: 'js' } }),
     bundle: true,
     write: false,
     format: 'esm',

@@ -25,7 +25,10 @@ export async function startWorker(code: string, config: Wrangler, vars: Record<s
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     durableObjects: Object.fromEntries(
-      (config.durable_objects?.bindings ?? []).map(({ name, class_name }) => [name, { className: class_name, useSQLite: sqlite.has(class_name) }]),
+      (config.durable_objects?.bindings ?? []).map(({ name, class_name }) => [
+        name,
+        { className: class_name, useSQLite: sqlite.has(class_name) },
+      ]),
     ),
     bindings: { ...config.vars, ...vars },
     host: '127.0.0.1',
@@ -38,7 +41,10 @@ export async function startWorker(code: string, config: Wrangler, vars: Record<s
     await mf.ready
   } catch (error) {
     await mf.dispose().catch(() => {})
-    throw new Error(`workerd (the runtime under miniflare, from the npm package workerd) could not start on this machine: ${String(error)}`, { cause: error })
+    throw new Error(
+      `workerd (the runtime under miniflare, from the npm package workerd) could not start on this machine: ${String(error)}`,
+      { cause: error },
+    )
   }
   return {
     mf,

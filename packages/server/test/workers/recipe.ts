@@ -12,7 +12,9 @@ export const RECIPE_WORKER = /```js\n([\s\S]*?)```/.exec(section)![1]!
 
 /** wrangler.jsonc, parsed: JSON with comments (none inside its strings, which hold URLs' "//"). */
 export const RECIPE_WRANGLER = JSON.parse(
-  /```jsonc\n([\s\S]*?)```/.exec(section)![1]!.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*/g, (all, string: string | undefined) => string ?? ''),
+  /```jsonc\n([\s\S]*?)```/
+    .exec(section)![1]!
+    .replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*/g, (all, string: string | undefined) => string ?? ''),
 ) as Wrangler
 
 export interface Wrangler {
