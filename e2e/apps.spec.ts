@@ -40,7 +40,11 @@ for (const name of APPS) {
       await expect.poll(() => demo.live.state().clients).toEqual({ v1: 0, v2: 1 })
     })
 
-    test('counts down while the backend is down; a message typed meanwhile is queued, then delivered once', async ({ demo, control, open }, testInfo) => {
+    test('counts down while the backend is down; a message typed meanwhile is queued, then delivered once', async ({
+      demo,
+      control,
+      open,
+    }, testInfo) => {
       // Full-jitter back-off can have reached a 16 s wait (attempt 6) by the time the feed is back.
       test.slow()
       const app = await open(name)
@@ -153,7 +157,11 @@ for (const name of APPS) {
       expect(demo.live.state().connections).toBe(2)
     })
 
-    test('says the feed did not accept the sign-in when it answers 401, and is live again once it does not', async ({ demo, control, open }) => {
+    test('says the feed did not accept the sign-in when it answers 401, and is live again once it does not', async ({
+      demo,
+      control,
+      open,
+    }) => {
       const app = await open(name)
       await expect(app.state).toHaveText('open')
 

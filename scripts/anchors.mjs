@@ -11,7 +11,10 @@ export const anchors = (file) => {
     if (line.startsWith('```')) fenced = !fenced
     const heading = !fenced && /^#{1,6} (.*)$/.exec(line)
     if (!heading) continue
-    const slug = heading[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')
+    const slug = heading[1]
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-')
     const n = seen.get(slug) ?? 0
     seen.set(slug, n + 1)
     out.add(n ? `${slug}-${n}` : slug)

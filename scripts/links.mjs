@@ -7,7 +7,10 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { anchors } from './anchors.mjs'
 
 const root = resolve(import.meta.dirname, '..')
-const readmes = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*README.md'], { cwd: root, encoding: 'utf8' })
+const readmes = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*README.md'], {
+  cwd: root,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter(Boolean)
 

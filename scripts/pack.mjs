@@ -58,4 +58,6 @@ for (const { dir, name, version } of manifests) {
 const shown = (file) => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file))
 console.log(`\n${tarballs.map((file) => `  ${shown(file)}`).join('\n')}`)
 const [core, , react] = tarballs
-console.log(`\nIn an app, followsocket's tarball beside a binding's (README: "Before the packages are on npm"):\n  npm install ${core} ${react}`)
+console.log(
+  `\nIn an app, followsocket's tarball beside a binding's (README: "Before the packages are on npm"):\n  npm install ${core} ${react}`,
+)

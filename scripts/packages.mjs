@@ -24,7 +24,10 @@ try {
     const { name: npmName, exports } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     const problems = []
     try {
-      const file = execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()
+      const file = execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: dir, encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop()
       const tarball = join(out, file)
       tarballs[npmName] = tarball
       const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }))
@@ -40,7 +43,10 @@ try {
       if (exports) {
         try {
           // node10 cannot resolve subpath exports at all; node16 and bundlers are what users run.
-          execFileSync(bin('attw'), [tarball, '--profile', ATTW_PROFILE[name] ?? 'node16', '--format', 'ascii'], { encoding: 'utf8', stdio: 'pipe' })
+          execFileSync(bin('attw'), [tarball, '--profile', ATTW_PROFILE[name] ?? 'node16', '--format', 'ascii'], {
+            encoding: 'utf8',
+            stdio: 'pipe',
+          })
         } catch (error) {
           problems.push(`attw: ${(error.stdout || error.message).trim()}`)
         }
@@ -59,7 +65,9 @@ try {
       problems.push(`npm pack: ${error.message}`)
     }
     if (problems.length) failed++
-    console.log(`${problems.length ? '✗' : '✓'} ${npmName} packs clean (publint${exports ? ', arethetypeswrong' : ''}, no workspace: ranges, npm publish --dry-run)`)
+    console.log(
+      `${problems.length ? '✗' : '✓'} ${npmName} packs clean (publint${exports ? ', arethetypeswrong' : ''}, no workspace: ranges, npm publish --dry-run)`,
+    )
     for (const problem of problems) console.log(problem.replace(/^/gm, '    '))
   }
   failed += nodeOnlyTypes() ? 0 : 1
@@ -96,7 +104,18 @@ function nodeOnlyTypes() {
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }')
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2022'], types: ['node'], module: 'node16', strict: true, skipLibCheck: false, noEmit: true }, files: ['index.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2022'],
+          types: ['node'],
+          module: 'node16',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ['index.ts'],
+      }),
     )
     writeFileSync(
       join(project, 'index.ts'),
@@ -137,25 +156,34 @@ function versionsAgree() {
     return atLeast && v.slice(0, fixed).every((n, i) => n === w[i])
   }
   const problems = []
-  const files = execFileSync('git', ['ls-files', '*package.json', '*.html', '*.md'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)
+  const files = execFileSync('git', ['ls-files', '*package.json', '*.html', '*.md'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8')
     if (file.endsWith('package.json')) {
       const json = JSON.parse(text)
       for (const field of ['dependencies', 'devDependencies', 'peerDependencies'])
         for (const [name, range] of Object.entries(json[field] ?? {}))
-          if (ours[name] && !range.startsWith('workspace:') && !admits(range, ours[name])) problems.push(`${file}: ${field}.${name} is ${range}, which does not admit ${ours[name]}`)
+          if (ours[name] && !range.startsWith('workspace:') && !admits(range, ours[name]))
+            problems.push(`${file}: ${field}.${name} is ${range}, which does not admit ${ours[name]}`)
     }
     // unpkg serves followsocket@0.1 as the newest 0.1.x: the URL's version must be a prefix of ours.
     for (const [, version] of text.matchAll(/unpkg\.com\/followsocket@([\w.-]+)\//g))
-      if (!`${ours.followsocket}.`.startsWith(`${version}.`)) problems.push(`${file}: unpkg.com/followsocket@${version} does not serve ${ours.followsocket}`)
+      if (!`${ours.followsocket}.`.startsWith(`${version}.`))
+        problems.push(`${file}: unpkg.com/followsocket@${version} does not serve ${ours.followsocket}`)
   }
   const exported = /export const version = '([^']*)'/.exec(readFileSync(join(root, 'packages/core/src/index.ts'), 'utf8'))?.[1]
-  if (exported !== ours.followsocket) problems.push(`packages/core/src/index.ts: version is ${exported}, the package is ${ours.followsocket} (npm run release:version syncs it)`)
+  if (exported !== ours.followsocket)
+    problems.push(
+      `packages/core/src/index.ts: version is ${exported}, the package is ${ours.followsocket} (npm run release:version syncs it)`,
+    )
   for (const [name, version] of Object.entries(ours))
-    if (version !== ours.followsocket) problems.push(`${name} is ${version}: the packages share one version (.changeset/config.json, fixed)`)
-  console.log(`${problems.length ? '✗' : '✓'} ranges and CDN URLs for our own packages match their versions (followsocket ${ours.followsocket})`)
+    if (version !== ours.followsocket)
+      problems.push(`${name} is ${version}: the packages share one version (.changeset/config.json, fixed)`)
+  console.log(
+    `${problems.length ? '✗' : '✓'} ranges and CDN URLs for our own packages match their versions (followsocket ${ours.followsocket})`,
+  )
   for (const problem of problems) console.log(`    ${problem}`)
   return !problems.length
 }
-

@@ -29,7 +29,11 @@ const LINK = /\]\(([^)\s#]+\.md)?(?:#([^)\s]*))?\)/g
 // Each with a kind: a line gets one problem per kind (`SPEC §3, §5` is one citation).
 const GONE = [
   [/\bSPEC\b/g, 'cites SPEC, which is not in the repository: cite a note in docs/ (docs/README.md)', 'SPEC'],
-  [/\b(?:STYLE|LAYOUT)(?:\.md\b|(?= ?["“:]))/g, 'cites a style guide that is not in the repository: say the reason, or cite a note in docs/', 'STYLE'],
+  [
+    /\b(?:STYLE|LAYOUT)(?:\.md\b|(?= ?["“:]))/g,
+    'cites a style guide that is not in the repository: say the reason, or cite a note in docs/',
+    'STYLE',
+  ],
   [/(?<!\bRFC \d+ )§/g, 'a section sign that is not an RFC’s: cite a note in docs/ by its heading', 'SPEC'],
 ]
 

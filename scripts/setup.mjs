@@ -9,8 +9,7 @@ import { chromiumPath } from './browser.mjs'
 export const root = resolve(import.meta.dirname, '..')
 const { packageManager } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 
-export const run = (command, args, options = {}) =>
-  execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options })
+export const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options })
 
 export const pnpm = (...args) => run('npx', ['-y', packageManager, ...args])
 
@@ -45,7 +44,14 @@ const runScript = (dir, script) => {
  * on it. (Not one topological run: the core's tests use @followsocket/server, which depends on
  * the core, so the graph has a cycle.)
  */
-export const PACKAGES = ['packages/core', 'packages/server', 'packages/react', 'packages/vue', 'packages/create-followsocket', 'packages/devtools']
+export const PACKAGES = [
+  'packages/core',
+  'packages/server',
+  'packages/react',
+  'packages/vue',
+  'packages/create-followsocket',
+  'packages/devtools',
+]
 
 export function buildPackages() {
   console.log('› building packages')
@@ -77,8 +83,7 @@ export function ensureBrowser() {
   if (existsSync('/usr/bin/apt-get')) {
     console.log('› no Chromium found: installing Debian chromium')
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-    const apt = (...args) =>
-      process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env })
+    const apt = (...args) => (process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env }))
     apt('update')
     apt('install', '-y', 'chromium')
     path = chromiumPath()

@@ -17,7 +17,11 @@ const KB = 1024
 const CONNECT = 'followsocket: import { connect }'
 export const checks = [
   { name: CONNECT, code: `export { connect } from 'followsocket'`, budget: 5.5 * KB },
-  { name: 'followsocket/websocket: { FollowWebSocket }', code: `export { FollowWebSocket } from 'followsocket/websocket'`, budget: 4.5 * KB },
+  {
+    name: 'followsocket/websocket: { FollowWebSocket }',
+    code: `export { FollowWebSocket } from 'followsocket/websocket'`,
+    budget: 4.5 * KB,
+  },
   { name: 'followsocket IIFE (<script>)', file: join(core, 'dist/followsocket.iife.js'), budget: 6.5 * KB },
   // Sharing across tabs (docs/sharing.md#across-tabs) is its own entry, so `connect` does not grow
   // for it: measured by what it adds to the connect path it wraps.
@@ -90,7 +94,11 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
       const text = new Map(result.outputFiles.map((file) => [relative(process.cwd(), file.path), file.text]))
       const outputs = result.metafile.outputs
       const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint)
-      return upFront(entry, (path) => text.get(path), (path) => outputs[path].imports.filter((i) => i.kind == 'import-statement').map((i) => i.path))
+      return upFront(
+        entry,
+        (path) => text.get(path),
+        (path) => outputs[path].imports.filter((i) => i.kind == 'import-statement').map((i) => i.path),
+      )
     }
     const result = await rolldown({
       input,
@@ -102,7 +110,11 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
     })
     const { output } = await result.generate({ format: 'esm', minify: true, comments: false })
     const chunks = new Map(output.map((chunk) => [chunk.fileName, chunk]))
-    return upFront(output.find((chunk) => chunk.isEntry).fileName, (name) => chunks.get(name)?.code, (name) => chunks.get(name).imports)
+    return upFront(
+      output.find((chunk) => chunk.isEntry).fileName,
+      (name) => chunks.get(name)?.code,
+      (name) => chunks.get(name).imports,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -126,7 +138,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = {}
   for (const check of checks) {
     for (const bundler of check.file ? ['(built)'] : BUNDLERS) {
-      const text = check.file ? readFileSync(check.file, 'utf8') : await bundle(check.code, { bundler, alias: check.alias, external: check.external })
+      const text = check.file
+        ? readFileSync(check.file, 'utf8')
+        : await bundle(check.code, { bundler, alias: check.alias, external: check.external })
       const total = (sizes[check.name + bundler] = gzipSize(text))
       const size = check.onTopOf ? total - sizes[check.onTopOf + bundler] : total
       const ok = size <= check.budget

@@ -32,7 +32,9 @@ for (const app of ['examples/react', 'examples/vue', 'examples/vanilla', 'exampl
 
 rewrite('packages/core/src/index.ts', (text) => text.replace(/export const version = '[^']*'/, `export const version = '${version}'`))
 
-const docs = execFileSync('git', ['ls-files', '*.md', '*.html'], { cwd: root, encoding: 'utf8' }).split('\n').filter((f) => f && !f.startsWith('.changeset/') && !f.endsWith('CHANGELOG.md'))
+const docs = execFileSync('git', ['ls-files', '*.md', '*.html'], { cwd: root, encoding: 'utf8' })
+  .split('\n')
+  .filter((f) => f && !f.startsWith('.changeset/') && !f.endsWith('CHANGELOG.md'))
 for (const file of docs)
   rewrite(file, (text) =>
     text

@@ -280,11 +280,18 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       routes.set(path, {
         get(req, res) {
           const allow = corsHeaders(cors, req.headers.origin)
-          res.writeHead(status, { ...headers, ...allow, ...(exposed && allow['access-control-allow-origin'] ? { 'access-control-expose-headers': exposed } : {}), 'content-length': '0' })
+          res.writeHead(status, {
+            ...headers,
+            ...allow,
+            ...(exposed && allow['access-control-allow-origin'] ? { 'access-control-expose-headers': exposed } : {}),
+            'content-length': '0',
+          })
           res.end()
         },
         upgrade(_req, socket) {
-          const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+          const lines = Object.entries(headers)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('')
           socket.end(`HTTP/1.1 ${status} Refused\r\n${lines}Content-Length: 0\r\nConnection: close\r\n\r\n`)
         },
       })

@@ -42,7 +42,18 @@ export const only = (clients: Set<ServerSocket>): ServerSocket => {
 /** Lets `ms` pass. Only for asserting that something does NOT happen (a socket that must not open). */
 export const quiet = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
 
-const BROWSER_GLOBALS = ['window', 'self', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'WebSocket', 'addEventListener', 'matchMedia']
+const BROWSER_GLOBALS = [
+  'window',
+  'self',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'WebSocket',
+  'addEventListener',
+  'matchMedia',
+]
 
 /**
  * Runs `act` with every browser global behind a getter that records its name (and still

@@ -28,7 +28,12 @@ export default defineConfig(({ mode }) => {
         emptyOutDir: false,
         minify: true,
         sourcemap: true,
-        lib: { entry: { 'followsocket-tabs': 'src/tabs.ts' }, name: 'FollowSocketTabs', formats: ['iife'], fileName: (_format, name) => `${name}.iife.js` },
+        lib: {
+          entry: { 'followsocket-tabs': 'src/tabs.ts' },
+          name: 'FollowSocketTabs',
+          formats: ['iife'],
+          fileName: (_format, name) => `${name}.iife.js`,
+        },
       },
       resolve: { conditions: ['@followsocket/source', 'browser'] },
     }
@@ -49,10 +54,22 @@ export default defineConfig(({ mode }) => {
             // '#hops' stays an import, resolved when the package is used: package.json maps it to
             // hops.browser.js for bundlers targeting browsers and to hops.js elsewhere.
             external: ['mitt', '#hops'],
-            output: (['es', 'cjs'] as const).map((format) => ({ format, chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}` })),
+            output: (['es', 'cjs'] as const).map((format) => ({
+              format,
+              chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}`,
+            })),
           },
       lib: {
-        entry: (iife ? { followsocket: 'src/index.ts' } : { followsocket: 'src/index.ts', websocket: 'src/websocket.ts', store: 'src/store.ts', tabs: 'src/tabs.ts', hops: 'src/hops.ts', 'hops.browser': 'src/hops.browser.ts' }) as Record<string, string>,
+        entry: (iife
+          ? { followsocket: 'src/index.ts' }
+          : {
+              followsocket: 'src/index.ts',
+              websocket: 'src/websocket.ts',
+              store: 'src/store.ts',
+              tabs: 'src/tabs.ts',
+              hops: 'src/hops.ts',
+              'hops.browser': 'src/hops.browser.ts',
+            }) as Record<string, string>,
         name: 'FollowSocket',
         formats: iife ? ['iife'] : undefined, // else ES + CJS, from the outputs above
         fileName: (format, name) => `${name}.${format === 'es' ? 'js' : format === 'cjs' ? 'cjs' : 'iife.js'}`,

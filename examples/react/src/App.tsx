@@ -101,7 +101,15 @@ export function App() {
         <label className="visually-hidden" htmlFor="text">
           Message
         </label>
-        <input id="text" type="text" placeholder="Say something…" autoComplete="off" required value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          id="text"
+          type="text"
+          placeholder="Say something…"
+          autoComplete="off"
+          required
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <button className="primary">Send</button>
       </form>
 

@@ -118,11 +118,14 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     origins: [appOrigin],
   })
   const twin = (res: ServerResponse, allow: string | null) =>
-    res.writeHead(426, { 'content-type': 'text/plain', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) }).end('WebSocket endpoint: upgrade required')
+    res
+      .writeHead(426, { 'content-type': 'text/plain', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) })
+      .end('WebSocket endpoint: upgrade required')
 
   const serverA = createServer((req, res) => {
     // Readable by the app's origin, so its client can tell a refused sign-in from an outage.
-    if (signIn && req.url?.startsWith('/v1/live')) return void res.writeHead(401, { 'access-control-allow-origin': appOrigin, vary: 'Origin', 'content-length': '0' }).end()
+    if (signIn && req.url?.startsWith('/v1/live'))
+      return void res.writeHead(401, { 'access-control-allow-origin': appOrigin, vary: 'Origin', 'content-length': '0' }).end()
     if (later && req.url?.startsWith('/v1/live')) {
       answeredLater.push({ kind: 'get', at: Date.now() })
       return later.request(req, res)
@@ -132,7 +135,8 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     res.writeHead(404).end()
   })
   serverA.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (signIn && req.url?.startsWith('/v1/live')) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+    if (signIn && req.url?.startsWith('/v1/live'))
+      return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
     if (later && req.url?.startsWith('/v1/live')) {
       answeredLater.push({ kind: 'upgrade', at: Date.now() })
       return later.upgrade(req, socket)
@@ -187,7 +191,19 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   return {
     v1,
     v2,
-    state: () => ({ moved, cors, downUntil, signIn, maintenanceUntil, answeredLater: [...answeredLater], lastConnectionAt, clients: { v1: wssA.clients.size, v2: wssB.clients.size }, connections, v1, v2 }),
+    state: () => ({
+      moved,
+      cors,
+      downUntil,
+      signIn,
+      maintenanceUntil,
+      answeredLater: [...answeredLater],
+      lastConnectionAt,
+      clients: { v1: wssA.clients.size, v2: wssB.clients.size },
+      connections,
+      v1,
+      v2,
+    }),
     chats: () => [...chats.values()].map((chat) => ({ ...chat })),
     setMoved: (value) => void (moved = value),
     setCors: (value) => void (cors = value),

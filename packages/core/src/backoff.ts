@@ -10,7 +10,11 @@ export interface ReconnectOptions {
 }
 
 /** Delay before reconnect attempt `attempt` (1-based); `random` in [0, 1) is a parameter so tests can pin it. */
-export const backoffDelay = (attempt: number, o: Pick<ReconnectOptions, 'minDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'>, random: number = Math.random()): number => {
+export const backoffDelay = (
+  attempt: number,
+  o: Pick<ReconnectOptions, 'minDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'>,
+  random: number = Math.random(),
+): number => {
   // A minDelayMs above maxDelayMs wins: the cap must not shorten the first wait.
   const delay = Math.max(o.minDelayMs, Math.min(o.maxDelayMs, o.minDelayMs * o.factor ** (attempt - 1)))
   return Math.round(o.jitter === 'full' ? delay * random : delay)

@@ -111,7 +111,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     try {
       if (callUrl) {
         // A url() that throws or rejects is reported as INVALID_URL, quoting its error.
-        const next = await Promise.resolve().then(url).catch((error) => error)
+        const next = await Promise.resolve()
+          .then(url)
+          .catch((error) => error)
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
@@ -249,10 +251,12 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   // On the hot path: no closure is created per frame without a schema.
   const receive = (raw: unknown) => {
     if (s.schema)
-      tail = tail.then(() => decode(raw)).then(
-        (result) => deliver(result, raw),
-        (cause) => refuse(cause, raw),
-      )
+      tail = tail
+        .then(() => decode(raw))
+        .then(
+          (result) => deliver(result, raw),
+          (cause) => refuse(cause, raw),
+        )
     else
       try {
         deliver(decode(raw) as StandardResult<unknown>, raw)

@@ -15,7 +15,6 @@ export type ErrorCode =
   | 'CLOSED'
   | 'INVALID_MESSAGE'
 
-
 /**
  * A failure with a stable `code`. Its `message` says what happened and what to do, written for
  * the person reading a console or a banner (each code is raised in one place, which words it).

@@ -37,4 +37,12 @@ export const createEvents = <E extends EventMap>() => {
 }
 
 /** Every event a connection emits, for code that passes them all on (the store, tabs). */
-export const CONNECTION_EVENTS = ['state', 'open', 'message', 'close', 'redirect', 'reconnecting', 'error'] as const satisfies readonly (keyof ConnectionEvents)[]
+export const CONNECTION_EVENTS = [
+  'state',
+  'open',
+  'message',
+  'close',
+  'redirect',
+  'reconnecting',
+  'error',
+] as const satisfies readonly (keyof ConnectionEvents)[]

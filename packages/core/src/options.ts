@@ -3,7 +3,15 @@ import type { CacheMode } from './cache'
 import { FollowSocketError } from './errors'
 import { compileOrigin } from './policy'
 import type { StandardSchemaV1 } from './standard-schema'
-import type { BinaryType, CloseInfo, ConnectOptions, DiscoveryOptions, HeartbeatOptions, PreflightOptions, WebSocketConstructor } from './types'
+import type {
+  BinaryType,
+  CloseInfo,
+  ConnectOptions,
+  DiscoveryOptions,
+  HeartbeatOptions,
+  PreflightOptions,
+  WebSocketConstructor,
+} from './types'
 
 /** Discovery options after defaults and validation: what discovery, cache and policy read. */
 export interface DiscoverySettings {
@@ -89,11 +97,12 @@ const RULES = {
   WebSocket: fn,
   // Checked here as new WebSocket() would, so a mistake throws at connect() instead of failing
   // every attempt.
-  protocols: (protocols, name) => (protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol tokens')),
-  schema: (schema, name) => (schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod…)')),
+  protocols: (protocols, name) =>
+    protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol tokens'),
+  schema: (schema, name) =>
+    schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod…)'),
   heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
 } satisfies { [K in OptionName]?: Rule }
-
 
 /** One value checked against its table entry `fallback` (see TABLE), or the default when unset. */
 const check = (key: string, fallback: any, value: any, name: string): unknown => {
@@ -149,7 +158,8 @@ export type EveryDiscoveryOptionSettled = NoneMissing<
 >
 
 /** Validates discovery options (resolve(), FollowWebSocket) and fills in defaults. */
-export const discoverySettings = (options?: object, keys: readonly string[] = DISCOVERY_KEYS): DiscoverySettings => merge(TABLE, options, '', keys)
+export const discoverySettings = (options?: object, keys: readonly string[] = DISCOVERY_KEYS): DiscoverySettings =>
+  merge(TABLE, options, '', keys)
 
 /** Validates connect() options and fills in defaults, throwing INVALID_OPTIONS naming the first bad field. */
 export const settings = (options?: object): Settings => merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])

@@ -12,7 +12,12 @@ export type RedirectPolicy = Pick<DiscoverySettings, 'maxRedirects' | 'allowInse
  */
 export const compileOrigin = (entry: string): RegExp | false =>
   /^(http|ws)s?:\/\/[^/?#@]+$/.test(entry) &&
-  RegExp(`^${entry.replace(/^ws/, 'http').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/:]+')}$`)
+  RegExp(
+    `^${entry
+      .replace(/^ws/, 'http')
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/:]+')}$`,
+  )
 
 /**
  * Checks one redirect step `from` → `to` before it is requested. `seen` holds the URLs of the
@@ -28,7 +33,8 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
   const http = toHttp(to)
   if (policy.allowedOrigins && !policy.allowedOrigins.some((origin) => origin.test(new URL(http).origin)))
     refuse('REDIRECT_NOT_ALLOWED', 'its origin is not in allowedOrigins')
-  if (isSecure(from) && !isSecure(to) && !policy.allowInsecure) refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to allow it')
+  if (isSecure(from) && !isSecure(to) && !policy.allowInsecure)
+    refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to allow it')
   if (seen.includes(http)) refuse('REDIRECT_LOOP', 'it loops back')
   if (hop > policy.maxRedirects) refuse('TOO_MANY_REDIRECTS', `over maxRedirects (${policy.maxRedirects})`)
 }

@@ -62,9 +62,9 @@ export interface ConnectionStore<T = unknown> {
   close(code?: number, reason?: string): void
 }
 
-
 /** A binding's options without its event callbacks and `share`: what connect() takes. */
-const connectOptions = (options: Record<string, any> = {}) => Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key != 'share'))
+const connectOptions = (options: Record<string, any> = {}) =>
+  Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key != 'share'))
 
 /**
  * connect()'s arguments from `input()`, with each callback, the URL function and the schema
@@ -168,7 +168,9 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     const offs = [
       held.watch(update),
       ...CONNECTION_EVENTS.map((type) =>
-        c.on(type, (payload: any) => (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload)),
+        c.on(type, (payload: any) =>
+          (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload),
+        ),
       ),
     ]
     return () => {
@@ -195,8 +197,10 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     send(data) {
       if (live) return live.connection.send(data)
       const { url, options } = input()
-      if (stopped || url == null) throw new FollowSocketError('CLOSED', 'No connection to send on: the URL is null or invalid, or the component unmounted')
-      if (pending.length >= settings(connectOptions(options)).buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
+      if (stopped || url == null)
+        throw new FollowSocketError('CLOSED', 'No connection to send on: the URL is null or invalid, or the component unmounted')
+      if (pending.length >= settings(connectOptions(options)).buffer.maxMessages)
+        throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
       pending.push(data)
     },
     reconnect: () => live?.connection.reconnect(),

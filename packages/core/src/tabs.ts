@@ -67,7 +67,8 @@ const GRACE = 250
 const errorFields = (error?: FollowSocketError) => error && { ...error, message: error.message, cause: undefined }
 const toWire = (type: keyof ConnectionEvents, payload: any) =>
   type == 'error' ? errorFields(payload) : type == 'reconnecting' ? { ...payload, error: errorFields(payload.error) } : payload
-const rebuild = (fields: any): FollowSocketError | undefined => fields && Object.assign(new FollowSocketError(fields.code, fields.message, fields.url), fields)
+const rebuild = (fields: any): FollowSocketError | undefined =>
+  fields && Object.assign(new FollowSocketError(fields.code, fields.message, fields.url), fields)
 const fromWire = (type: keyof ConnectionEvents, payload: any) =>
   type == 'error' ? rebuild(payload) : type == 'reconnecting' ? { ...payload, error: rebuild(payload.error) } : payload
 
@@ -78,7 +79,8 @@ const fromWire = (type: keyof ConnectionEvents, payload: any) =>
  */
 export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {}): Connection<T> {
   const { share, ...rest } = options
-  if (share !== undefined && share !== 'tabs') throw new FollowSocketError('INVALID_OPTIONS', `Option share must be 'tabs' here (got ${String(share)})`)
+  if (share !== undefined && share !== 'tabs')
+    throw new FollowSocketError('INVALID_OPTIONS', `Option share must be 'tabs' here (got ${String(share)})`)
   if (share !== 'tabs' || typeof BroadcastChannel != 'function' || !globalThis.navigator?.locks) return connectHere(url, rest)
   const s = settings(rest)
   const name = 'followsocket:' + restartKey(url, rest)
@@ -153,7 +155,12 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     outbox.push(...ready)
   }
 
-  const snapshotOf = (c: Connection<T>): Snapshot => ({ state: c.state, url: c.url, resolvedUrl: c.resolvedUrl, redirect: snapshot.redirect })
+  const snapshotOf = (c: Connection<T>): Snapshot => ({
+    state: c.state,
+    url: c.url,
+    resolvedUrl: c.resolvedUrl,
+    redirect: snapshot.redirect,
+  })
 
   /** This tab holds the lock: open the connection, tell the others, send what is still mine. */
   const lead = () =>
@@ -265,7 +272,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       // among them), which wait for the socket in the outbox.
       if (live && synced && !outbox.length) return live.send(data)
       if (live && synced) return void outbox.push({ from: me, seq: ++seq, data })
-      if (pending.length >= s.buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', snapshot.url)
+      if (pending.length >= s.buffer.maxMessages)
+        throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', snapshot.url)
       pending.push({ seq: ++seq, data })
       post({ kind: 'send', from: me, seq, base: sequencer.acked(me), data })
     },

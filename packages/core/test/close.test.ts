@@ -50,7 +50,12 @@ describe('close() aborts a preflight in flight', () => {
 
   it('FollowWebSocket: the same, and its close event says 1006', async () => {
     const s = await silentServer()
-    const ws = new (FollowWebSocket.with({ WebSocket: NodeWebSocket, discovery: 'preflight', cache: false, preflight: { timeoutMs: 60_000 } }))(s.url)
+    const ws = new (FollowWebSocket.with({
+      WebSocket: NodeWebSocket,
+      discovery: 'preflight',
+      cache: false,
+      preflight: { timeoutMs: 60_000 },
+    }))(s.url)
     const req = await s.nextRequest()
     const close = new Promise<CloseEvent>((done) => ws.addEventListener('close', (event) => done(event as CloseEvent)))
     ws.close()

@@ -65,7 +65,9 @@ describe('a failed handshake says what the server answered (docs/diagnosis.md#th
     lab.endpoint('/live', { protocols: ['chat.v2'] })
     const error = await failure(lab.ws('/live'), { protocols: 'chat.v1' })
     expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 426 })
-    expect(error.message).toBe(`${lab.ws('/live')} answered 426: a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)`)
+    expect(error.message).toBe(
+      `${lab.ws('/live')} answered 426: a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)`,
+    )
   })
 
   it("in 'preflight' mode the preflight before the socket classifies its failure, without a second GET", async () => {
@@ -140,7 +142,9 @@ describe('resolve() and FollowWebSocket', () => {
   it("FollowWebSocket's error event carries the classified error, then close 1006", async () => {
     lab.status('/live', 401)
     const ws = new (FollowWebSocket.with({ WebSocket: NodeWebSocket, cache: false }))(lab.ws('/live'))
-    const error = new Promise<FollowSocketError>((done) => ws.addEventListener('error', (event) => done((event as Event & { error: FollowSocketError }).error)))
+    const error = new Promise<FollowSocketError>((done) =>
+      ws.addEventListener('error', (event) => done((event as Event & { error: FollowSocketError }).error)),
+    )
     const close = new Promise<CloseEvent>((done) => ws.addEventListener('close', (event) => done(event as CloseEvent)))
     expect(await error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 401 })
     expect((await close).code).toBe(1006)

@@ -12,7 +12,16 @@ const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 const entry = `${root}/dist/followsocket.js`
 
 const esbuildInputs = async (platform: 'browser' | 'node') => {
-  const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform, format: 'esm', external: ['mitt'], logLevel: 'silent' })
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform,
+    format: 'esm',
+    external: ['mitt'],
+    logLevel: 'silent',
+  })
   return Object.keys(result.metafile.inputs)
 }
 
@@ -49,7 +58,8 @@ describe('#hops: the redirect walk each runtime gets', () => {
   })
 
   it('Node resolves #hops to the hop walk, for import and for require', () => {
-    const resolve = (type: string, code: string) => execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: root, encoding: 'utf8' }).trim()
+    const resolve = (type: string, code: string) =>
+      execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: root, encoding: 'utf8' }).trim()
     expect(resolve('module', `console.log(import.meta.resolve('#hops'))`)).toBe(pathToFileURL(`${root}/dist/hops.js`).href)
     expect(resolve('commonjs', `console.log(require.resolve('#hops'))`)).toBe(`${root}/dist/hops.cjs`)
   })

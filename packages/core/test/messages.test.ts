@@ -12,7 +12,9 @@ const Tick = z.object({ type: z.literal('tick'), n: z.number().int() })
 
 /** Resolves once `count` message and error events in total have been recorded. */
 const until = async (events: ReturnType<typeof record>, count: number) => {
-  await expect.poll(() => events.all.filter(([t]) => t === 'message' || t === 'error').length, { timeout: 2000 }).toBeGreaterThanOrEqual(count)
+  await expect
+    .poll(() => events.all.filter(([t]) => t === 'message' || t === 'error').length, { timeout: 2000 })
+    .toBeGreaterThanOrEqual(count)
 }
 
 describe("parse: 'json' with a schema", () => {
@@ -50,18 +52,22 @@ describe("parse: 'json' with a schema", () => {
     const events = record(c)
     const socket = await server
     await next(c, 'open')
-    for (const frame of ['{"type":"tick","n":1}', 'not json {', '{"type":"tick","n":"two"}', '{"type":"tick","n":3}', '{"type":"tick","n":4}'])
+    for (const frame of [
+      '{"type":"tick","n":1}',
+      'not json {',
+      '{"type":"tick","n":"two"}',
+      '{"type":"tick","n":3}',
+      '{"type":"tick","n":4}',
+    ])
       socket.send(frame)
     await until(events, 5)
 
     const delivered = events.all.filter(([t]) => t === 'message' || t === 'error')
-    expect(delivered.map(([type, payload]) => (type === 'message' ? (payload as { data: { n: number } }).data.n : (payload as { code: string }).code))).toEqual([
-      1,
-      'INVALID_MESSAGE',
-      'INVALID_MESSAGE',
-      3,
-      4,
-    ])
+    expect(
+      delivered.map(([type, payload]) =>
+        type === 'message' ? (payload as { data: { n: number } }).data.n : (payload as { code: string }).code,
+      ),
+    ).toEqual([1, 'INVALID_MESSAGE', 'INVALID_MESSAGE', 3, 4])
     const [notJson, failsSchema] = events.of('error')
     expect(notJson!.message).toMatch(/\S/)
     expect(failsSchema!.message).toContain('expected number') // the schema's own issue

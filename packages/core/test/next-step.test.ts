@@ -98,7 +98,11 @@ const rows: Row[] = [
     pace_: { attempt: 3, spent: false },
   },
   ...(['REDIRECT_LOOP', 'TOO_MANY_REDIRECTS', 'INSECURE_REDIRECT', 'REDIRECT_NOT_ALLOWED', 'INVALID_OPTIONS'] as const).map(
-    (code): Row => ({ rule: `${code} is final: it would repeat on every attempt`, ending: failed(code, 'preflight'), step: { kind: 'stop' } }),
+    (code): Row => ({
+      rule: `${code} is final: it would repeat on every attempt`,
+      ending: failed(code, 'preflight'),
+      step: { kind: 'stop' },
+    }),
   ),
   {
     rule: 'a remembered location that fails is rediscovered at once, the first time since healthy',
@@ -207,11 +211,7 @@ describe('what follows a failure or a close', () => {
       { kind: 'stop', pace: FRESH },
       { kind: 'give-up', pace: FRESH },
     ]
-    expect(steps.map(willReconnect)).toEqual([
-      true,
-      false,
-      false,
-    ])
+    expect(steps.map(willReconnect)).toEqual([true, false, false])
   })
 
   it('no two immediate reopens without a healthy connection between them, whatever closes come', () => {

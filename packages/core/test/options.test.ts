@@ -76,7 +76,12 @@ describe('heartbeat.reply', () => {
       echo: false,
       onMessage: (ws, data) => ws.send(data.toString() == 'ping' ? 'pong' : JSON.stringify({ echo: data.toString() })),
     })
-    const c = connect(lab.ws('/beat'), { WebSocket: NodeWebSocket, cache: false, parse: 'json', heartbeat: { intervalMs: 20, timeoutMs: 200 } })
+    const c = connect(lab.ws('/beat'), {
+      WebSocket: NodeWebSocket,
+      cache: false,
+      parse: 'json',
+      heartbeat: { intervalMs: 20, timeoutMs: 200 },
+    })
     track(c)
     const events = record(c)
     await next(c, 'open')

@@ -95,10 +95,17 @@ describe('Retry-After', () => {
 
   it('every value gives a wait in (0, 1 h] or none', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.nat().map(String), fc.date().map((d) => (isNaN(+d) ? 'x' : d.toUTCString()))), (value) => {
-        const wait = parseRetryAfter(value, now)
-        if (wait !== undefined) expect(wait > 0 && wait <= HOUR).toBe(true)
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.nat().map(String),
+          fc.date().map((d) => (isNaN(+d) ? 'x' : d.toUTCString())),
+        ),
+        (value) => {
+          const wait = parseRetryAfter(value, now)
+          if (wait !== undefined) expect(wait > 0 && wait <= HOUR).toBe(true)
+        },
+      ),
       runs(2000),
     )
   })
@@ -107,7 +114,9 @@ describe('Retry-After', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000 }), (seconds) => {
         expect(parseRetryAfter(String(seconds), now)).toBe(seconds ? Math.min(seconds * 1000, HOUR) : undefined)
-        expect(parseRetryAfter(new Date(now + seconds * 1000).toUTCString(), now)).toBe(seconds ? Math.min(seconds * 1000, HOUR) : undefined)
+        expect(parseRetryAfter(new Date(now + seconds * 1000).toUTCString(), now)).toBe(
+          seconds ? Math.min(seconds * 1000, HOUR) : undefined,
+        )
       }),
       runs(1000),
     )
@@ -135,7 +144,11 @@ describe('the failure decision', () => {
   const CODES: ErrorCode[] = ['HANDSHAKE_FAILED', 'CONNECT_TIMEOUT', 'DISCOVERY_BLOCKED', 'DISCOVERY_TIMEOUT', 'HEARTBEAT_TIMEOUT']
   /** Anything that can end an attempt or a socket, over and over: moves, restarts, failures, healthy stretches. */
   const ending = fc.oneof(
-    fc.record({ kind: fc.constant('failed' as const), code: fc.constantFrom(...CODES), via: fc.constantFrom(undefined, 'preflight', 'cache', 'close-frame') }),
+    fc.record({
+      kind: fc.constant('failed' as const),
+      code: fc.constantFrom(...CODES),
+      via: fc.constantFrom(undefined, 'preflight', 'cache', 'close-frame'),
+    }),
     fc.record({
       kind: fc.constant('closed' as const),
       code: fc.constantFrom(1000, 1001, 1006, 1011, 1012, 1013, 4308),

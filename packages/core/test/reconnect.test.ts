@@ -36,7 +36,12 @@ describe('reconnect after the server closes', () => {
     await next(c, 'open')
 
     const reopened = next(c, 'open')
-    expect(await serverCloses(endpoint, c, 1001, 'going away')).toEqual({ code: 1001, reason: 'going away', wasClean: true, willReconnect: true })
+    expect(await serverCloses(endpoint, c, 1001, 'going away')).toEqual({
+      code: 1001,
+      reason: 'going away',
+      wasClean: true,
+      willReconnect: true,
+    })
     await reopened
     expect(endpoint.connections).toBe(2)
 

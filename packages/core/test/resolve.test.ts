@@ -76,7 +76,13 @@ describe('resolve(): discovery walks the chain hop by hop', () => {
 
   it('resolves an endpoint that does not redirect to itself: redirected false, no hops', async () => {
     lab.endpoint('/direct/live')
-    expect(await resolve(lab.ws('/direct/live'))).toEqual({ url: lab.ws('/direct/live'), redirected: false, hops: [], via: 'preflight', status: 426 })
+    expect(await resolve(lab.ws('/direct/live'))).toEqual({
+      url: lab.ws('/direct/live'),
+      redirected: false,
+      hops: [],
+      via: 'preflight',
+      status: 426,
+    })
     expect(lab.count('/direct/live', 'get')).toBe(1)
   })
 
@@ -237,7 +243,10 @@ describe('resolve(): the policy is checked before each hop is requested', () => 
     const elsewhere = await open()
     elsewhere.endpoint('/live')
     lab.redirect('/example/old', elsewhere.ws('/live'))
-    await rejection(resolve(lab.ws('/example/old'), { allowedOrigins: ['https://*.example.com', 'wss://live.example.com:8443'] }), 'REDIRECT_NOT_ALLOWED')
+    await rejection(
+      resolve(lab.ws('/example/old'), { allowedOrigins: ['https://*.example.com', 'wss://live.example.com:8443'] }),
+      'REDIRECT_NOT_ALLOWED',
+    )
     expect(elsewhere.requests).toEqual([])
   })
 
@@ -275,10 +284,27 @@ describe('resolve(): secure → insecure hops (https lab)', () => {
     dir = mkdtempSync(join(tmpdir(), 'followsocket-tls-'))
     const key = join(dir, 'key.pem')
     const cert = join(dir, 'cert.pem')
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' })
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    )
     tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
     previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
@@ -347,7 +373,7 @@ describe('resolve(): the cache', () => {
     expect(lab.requests.length).toBe(requests)
   })
 
-  it("does not hand a cached resolution to a caller whose allowedOrigins refuse it", async () => {
+  it('does not hand a cached resolution to a caller whose allowedOrigins refuse it', async () => {
     const elsewhere = await open()
     elsewhere.endpoint('/live')
     lab.redirect('/cache/policy', elsewhere.ws('/live'))

@@ -8,7 +8,7 @@ import { lab, track } from './lab'
 // share: 'tabs' quietly means a connection of its own (docs/sharing.md#across-tabs). The sharing
 // itself is proven in Chromium (test/browser/tabs.spec.ts).
 
-describe("followsocket/tabs without Web Locks", () => {
+describe('followsocket/tabs without Web Locks', () => {
   it("share: 'tabs' opens a socket of its own, as connect() does", async () => {
     expect(globalThis.navigator?.locks).toBeUndefined()
     const feed = lab.endpoint('/live')
@@ -30,6 +30,8 @@ describe("followsocket/tabs without Web Locks", () => {
   })
 
   it('checks the other options as connect() does', () => {
-    expect(() => connect(lab.ws('/live'), { share: 'tabs', reconect: false } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
+    expect(() => connect(lab.ws('/live'), { share: 'tabs', reconect: false } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    )
   })
 })

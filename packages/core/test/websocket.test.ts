@@ -263,18 +263,21 @@ describe('FollowWebSocket: exactly as a WebSocket behaves (issue 18)', () => {
     answer()
   })
 
-  it.each([[['chat', 'chat']], ['not a token'], [['ok', '']]])('throws a SyntaxError DOMException for the subprotocols %j, as new WebSocket() does', (protocols) => {
-    const error = (() => {
-      try {
-        open(lab.ws('/any'), protocols as string[])
-      } catch (error) {
-        return error as DOMException
-      }
-    })()
-    expect(error).toBeInstanceOf(DOMException)
-    expect(error!.name).toBe('SyntaxError')
-    expect(lab.requests).toEqual([])
-  })
+  it.each([[['chat', 'chat']], ['not a token'], [['ok', '']]])(
+    'throws a SyntaxError DOMException for the subprotocols %j, as new WebSocket() does',
+    (protocols) => {
+      const error = (() => {
+        try {
+          open(lab.ws('/any'), protocols as string[])
+        } catch (error) {
+          return error as DOMException
+        }
+      })()
+      expect(error).toBeInstanceOf(DOMException)
+      expect(error!.name).toBe('SyntaxError')
+      expect(lab.requests).toEqual([])
+    },
+  )
 
   it('with().with() keeps the options of both', async () => {
     lab.redirect('/chain/1', lab.ws('/chain/2'))

@@ -20,7 +20,12 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(cwd, { recursive: true, force: true }))
 
-const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_user_agent: 'npm/11.0.0 node/v22' } })
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_user_agent: 'npm/11.0.0 node/v22' },
+  })
 
 /** Every file under `dir`, relative to it. */
 const files = (dir: string): string[] =>
@@ -100,7 +105,10 @@ describe('bad input: a message, exit code 2, nothing touched', () => {
   it('asks for a folder name, and for a template', () => {
     const before = readdirSync(cwd).sort()
     expect(run('--template', 'vue')).toMatchObject({ status: 2, stderr: expect.stringContaining('Name the folder to create') })
-    expect(run('no-template')).toMatchObject({ status: 2, stderr: expect.stringContaining('Choose a template with --template vanilla|react|vue') })
+    expect(run('no-template')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('Choose a template with --template vanilla|react|vue'),
+    })
     expect(run('typo', '--tempalte', 'vue')).toMatchObject({ status: 2, stderr: expect.stringContaining("Unknown option '--tempalte'") })
     expect(readdirSync(cwd).sort()).toEqual(before)
   })

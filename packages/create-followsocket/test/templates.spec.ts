@@ -44,7 +44,10 @@ test.beforeAll(async () => {
   // nothing else here reads: its templates/ from examples/ as they are now.
   sh('npm', ['run', 'build', '--silent'], join(root, 'packages/create-followsocket'))
   sh(process.execPath, ['scripts/pack.mjs', packs, '--prebuilt'], root, { npm_config_offline: 'true' })
-  const packages: [keyof typeof tarballs, string][] = [...(Object.entries(OURS) as [Ours, string][]), ['create-followsocket', 'packages/create-followsocket']]
+  const packages: [keyof typeof tarballs, string][] = [
+    ...(Object.entries(OURS) as [Ours, string][]),
+    ['create-followsocket', 'packages/create-followsocket'],
+  ]
   for (const [name, dir] of packages) {
     // npm's file name: @followsocket/react 0.1.0 → followsocket-react-0.1.0.tgz
     const { version } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'))
@@ -70,7 +73,8 @@ const installed = (name: string, from: string) => {
 function offline(app: string, template: AppName) {
   const file = join(app, 'package.json')
   const manifest = JSON.parse(readFileSync(file, 'utf8'))
-  const local = (name: string) => (name in OURS ? `file:${tarballs[name as Ours]}` : `file:${installed(name, join(root, 'examples', template))}`)
+  const local = (name: string) =>
+    name in OURS ? `file:${tarballs[name as Ours]}` : `file:${installed(name, join(root, 'examples', template))}`
   for (const field of ['dependencies', 'devDependencies'])
     for (const name of Object.keys(manifest[field] ?? {})) manifest[field][name] = local(name)
   const listed = new Set(Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }))
@@ -78,7 +82,8 @@ function offline(app: string, template: AppName) {
   for (const [name, dir] of Object.entries(OURS)) {
     if (!listed.has(name)) continue
     for (const dependency of Object.keys(JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).dependencies ?? {}))
-      if (!listed.has(dependency) && !(dependency in OURS)) manifest.overrides[dependency] = `file:${installed(dependency, join(root, dir))}`
+      if (!listed.has(dependency) && !(dependency in OURS))
+        manifest.overrides[dependency] = `file:${installed(dependency, join(root, dir))}`
   }
   writeFileSync(file, JSON.stringify(manifest, null, 2))
 }
@@ -117,7 +122,9 @@ for (const template of APPS) {
     const dir = join(work, template)
     mkdirSync(dir)
     const create = unpack(tarballs['create-followsocket'], join(dir, 'create-followsocket'))
-    const out = sh(process.execPath, [join(create, 'dist/index.js'), 'my-app', '--template', template], dir, { npm_config_user_agent: 'npm/11 node/v22' })
+    const out = sh(process.execPath, [join(create, 'dist/index.js'), 'my-app', '--template', template], dir, {
+      npm_config_user_agent: 'npm/11 node/v22',
+    })
     expect(out).toContain('\n  cd my-app\n  npm install && npm run dev\n')
     const app = join(dir, 'my-app')
     const files = readdirSync(app, { recursive: true, withFileTypes: true })
@@ -127,7 +134,12 @@ for (const template of APPS) {
     expect(files).toContain('.gitignore')
 
     offline(app, template)
-    const npm = { npm_config_offline: 'true', npm_config_cache: join(dir, 'npm-cache'), npm_config_registry: 'http://127.0.0.1:9/', npm_config_update_notifier: 'false' }
+    const npm = {
+      npm_config_offline: 'true',
+      npm_config_cache: join(dir, 'npm-cache'),
+      npm_config_registry: 'http://127.0.0.1:9/',
+      npm_config_update_notifier: 'false',
+    }
     let since = performance.now()
     sh('npm', ['install', '--offline', '--no-audit', '--no-fund'], app, npm)
     const install = seconds(since)
@@ -171,7 +183,9 @@ for (const template of APPS) {
       await expect(chat.state).toHaveText('reconnecting')
       await expect(chat.banner).toContainText(/Reconnecting in \d+ s\./)
       await expect(chat.retryNow).toBeVisible()
-      console.log(`${template}: open at ${demo.live.v1}, followed the 4308 to ${demo.live.v2}, counted down ("Reconnecting in N s.", Retry now) while the feed was down`)
+      console.log(
+        `${template}: open at ${demo.live.v1}, followed the 4308 to ${demo.live.v2}, counted down ("Reconnecting in N s.", Retry now) while the feed was down`,
+      )
     } finally {
       await new Promise((done) => server.close(done))
     }

@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useInsertionEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { UrlSource } from 'followsocket'
-import { createStore, restartKey, track, type ConnectionStore, type Snapshot, type SnapshotField, type StoreInput, type StoreOptions } from 'followsocket/store'
+import {
+  createStore,
+  restartKey,
+  track,
+  type ConnectionStore,
+  type Snapshot,
+  type SnapshotField,
+  type StoreInput,
+  type StoreOptions,
+} from 'followsocket/store'
 
 /** connect()'s options, plus onState, onOpen, onMessage, onClose, onRedirect, onReconnecting, onError. */
 export type UseFollowSocketOptions<T = unknown> = StoreOptions<T>
@@ -15,7 +24,10 @@ export type UseFollowSocketResult<T = unknown> = Snapshot<T> & Pick<ConnectionSt
  * The component re-renders only when a field it read changes: one that reads only `state` is
  * not re-rendered by messages. Every message reaches `onMessage`, even when renders are batched.
  */
-export function useFollowSocket<T = unknown>(url: UrlSource | null | undefined, options?: UseFollowSocketOptions<T>): UseFollowSocketResult<T> {
+export function useFollowSocket<T = unknown>(
+  url: UrlSource | null | undefined,
+  options?: UseFollowSocketOptions<T>,
+): UseFollowSocketResult<T> {
   const input: StoreInput<T> = { url, options }
   // Latest-ref (partysocket's use-handlers): callbacks and a URL function are read when they run,
   // so a new arrow function on every render neither reconnects nor goes stale. Written in an

@@ -22,7 +22,15 @@ afterEach(async () => {
 type Seen = { state: string; resolvedUrl?: string; result: UseFollowSocketResult<any> }
 
 /** Renders the hook, committing what it read (state and resolvedUrl) after every render. */
-function Live({ url, options, seen }: { url: UrlSource | null; options?: UseFollowSocketOptions<any>; seen: ReturnType<typeof recorder<Seen>> }) {
+function Live({
+  url,
+  options,
+  seen,
+}: {
+  url: UrlSource | null
+  options?: UseFollowSocketOptions<any>
+  seen: ReturnType<typeof recorder<Seen>>
+}) {
   seen.renders++
   const result = useFollowSocket(url, { WebSocket: NodeWebSocket, fetch: nodeFetch, cache: false, ...options })
   const { state, resolvedUrl } = result
@@ -85,7 +93,9 @@ describe('one connection per hook', () => {
     const seen = recorder<Seen>()
     const early: unknown[] = []
     const late: unknown[] = []
-    const view = render(<Live url={lab.ws('/live')} seen={seen} options={{ onMessage: ({ data }) => early.push(data), shouldReconnect: () => true }} />)
+    const view = render(
+      <Live url={lab.ws('/live')} seen={seen} options={{ onMessage: ({ data }) => early.push(data), shouldReconnect: () => true }} />,
+    )
     await seen.until((s) => s.state === 'open')
     const server = only(endpoint.clients)
 
@@ -194,7 +204,11 @@ describe('send', () => {
       return null
     }
     function Parent() {
-      const { send } = useFollowSocket(lab.ws('/live'), { WebSocket: NodeWebSocket, cache: false, onMessage: ({ data }) => messages.push(data) })
+      const { send } = useFollowSocket(lab.ws('/live'), {
+        WebSocket: NodeWebSocket,
+        cache: false,
+        onMessage: ({ data }) => messages.push(data),
+      })
       return <Child send={send} />
     }
     render(<Parent />)

@@ -24,7 +24,17 @@ type Seen = { state: string; result: UseFollowSocketResult<any> }
 const base = { WebSocket: NodeWebSocket, fetch: nodeFetch, cache: false, share: true } as const
 
 /** A sharer: commits what it read after every render; reads `lastMessage` only when asked. */
-function Sharer({ url, options, seen, readsMessages = true }: { url: UrlSource; options?: UseFollowSocketOptions<any>; seen: ReturnType<typeof recorder<Seen & { lastMessage?: unknown }>>; readsMessages?: boolean }) {
+function Sharer({
+  url,
+  options,
+  seen,
+  readsMessages = true,
+}: {
+  url: UrlSource
+  options?: UseFollowSocketOptions<any>
+  seen: ReturnType<typeof recorder<Seen & { lastMessage?: unknown }>>
+  readsMessages?: boolean
+}) {
   seen.renders++
   const result = useFollowSocket(url, { ...base, ...options })
   const { state } = result
@@ -44,7 +54,12 @@ describe('share: true', () => {
     render(
       <>
         {seen.map((s, i) => (
-          <Sharer key={i} url={lab.ws('/v1/live')} options={{ discovery: 'preflight', onMessage: ({ data }) => received[i]!.push(data) }} seen={s} />
+          <Sharer
+            key={i}
+            url={lab.ws('/v1/live')}
+            options={{ discovery: 'preflight', onMessage: ({ data }) => received[i]!.push(data) }}
+            seen={s}
+          />
         ))}
       </>,
     )
@@ -128,7 +143,13 @@ describe('share: true', () => {
   it('close() from one sharer closes the connection for all', async () => {
     const endpoint = lab.endpoint('/live')
     const seen = sharers(3)
-    render(<>{seen.map((s, i) => <Sharer key={i} url={lab.ws('/live')} seen={s} />)}</>)
+    render(
+      <>
+        {seen.map((s, i) => (
+          <Sharer key={i} url={lab.ws('/live')} seen={s} />
+        ))}
+      </>,
+    )
     await Promise.all(seen.map((s) => s.until((v) => v.state === 'open')))
     const [server] = [...endpoint.clients]
     seen[1]!.commits.at(-1)!.result.close()
@@ -196,7 +217,9 @@ describe('share: true', () => {
     }
     await reader!.until((v) => v.lastMessage === `m${BURST - 1}`)
     const during = { stateOnly: stateOnly!.renders - before.stateOnly, reader: reader!.renders - before.reader }
-    console.info(`sharers, renders during a burst of ${BURST} messages: reads only state ${during.stateOnly}, reads lastMessage ${during.reader}`)
+    console.info(
+      `sharers, renders during a burst of ${BURST} messages: reads only state ${during.stateOnly}, reads lastMessage ${during.reader}`,
+    )
     expect(during.stateOnly).toBe(0)
     expect(during.reader).toBeGreaterThan(0)
   })

@@ -25,7 +25,17 @@ const base = { WebSocket: NodeWebSocket, fetch: nodeFetch, cache: false } as con
 const LONG_WAIT = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const
 
 /** Renders the hook and commits, after every render, what `read` took from it (and only that). */
-function Probe<V>({ url, options, read, seen }: { url: string; options?: UseFollowSocketOptions<any>; read: (r: UseFollowSocketResult<any>) => V; seen: { renders: number; commit(value: V & { result: UseFollowSocketResult<any> }): void } }) {
+function Probe<V>({
+  url,
+  options,
+  read,
+  seen,
+}: {
+  url: string
+  options?: UseFollowSocketOptions<any>
+  read: (r: UseFollowSocketResult<any>) => V
+  seen: { renders: number; commit(value: V & { result: UseFollowSocketResult<any> }): void }
+}) {
   seen.renders++
   const result = useFollowSocket(url, { ...base, ...options })
   const value = read(result)
@@ -38,7 +48,14 @@ describe('state', () => {
     const endpoint = lab.endpoint('/live')
     const transitions: ConnectionState[] = ['idle']
     const seen = recorder<{ state: ConnectionState; result: UseFollowSocketResult<any> }>()
-    render(<Probe url={lab.ws('/live')} options={{ reconnect: LONG_WAIT, onState: (s) => transitions.push(s) }} read={(r) => ({ state: r.state })} seen={seen} />)
+    render(
+      <Probe
+        url={lab.ws('/live')}
+        options={{ reconnect: LONG_WAIT, onState: (s) => transitions.push(s) }}
+        read={(r) => ({ state: r.state })}
+        seen={seen}
+      />,
+    )
     await seen.until((s) => s.state === 'open')
 
     only(endpoint.clients).close(1001)
@@ -61,7 +78,9 @@ describe('retry', () => {
     const endpoint = lab.endpoint('/live')
     type Seen = { state: ConnectionState; retry: RetryInfo | undefined; result: UseFollowSocketResult<any> }
     const seen = recorder<Seen>()
-    render(<Probe url={lab.ws('/live')} options={{ reconnect: LONG_WAIT }} read={(r) => ({ state: r.state, retry: r.retry })} seen={seen} />)
+    render(
+      <Probe url={lab.ws('/live')} options={{ reconnect: LONG_WAIT }} read={(r) => ({ state: r.state, retry: r.retry })} seen={seen} />,
+    )
     await seen.until((s) => s.state === 'open')
     expect(seen.commits.every((s) => s.retry === undefined)).toBe(true)
 
@@ -85,7 +104,9 @@ describe('error', () => {
     type Seen = { state: ConnectionState; error: FollowSocketError | undefined; result: UseFollowSocketResult<any> }
     const seen = recorder<Seen>()
     // Nothing listens at /late yet: the handshake fails (404), the preflight finds no redirect.
-    render(<Probe url={lab.ws('/late')} options={{ reconnect: LONG_WAIT }} read={(r) => ({ state: r.state, error: r.error })} seen={seen} />)
+    render(
+      <Probe url={lab.ws('/late')} options={{ reconnect: LONG_WAIT }} read={(r) => ({ state: r.state, error: r.error })} seen={seen} />,
+    )
     const failed = await seen.until((s) => s.error !== undefined)
     expect(failed.error).toBeInstanceOf(FollowSocketError)
     expect(isFollowSocketError(failed.error)).toBe(true)
@@ -117,7 +138,14 @@ describe('error', () => {
   it('replaces an earlier error with the latest one', async () => {
     type Seen = { error: FollowSocketError | undefined; result: UseFollowSocketResult<any> }
     const seen = recorder<Seen>()
-    render(<Probe url={lab.ws('/gone')} options={{ reconnect: { minDelayMs: 20, maxDelayMs: 20 }, allowedOrigins: [lab.origin] }} read={(r) => ({ error: r.error })} seen={seen} />)
+    render(
+      <Probe
+        url={lab.ws('/gone')}
+        options={{ reconnect: { minDelayMs: 20, maxDelayMs: 20 }, allowedOrigins: [lab.origin] }}
+        read={(r) => ({ error: r.error })}
+        seen={seen}
+      />,
+    )
     await seen.until((s) => s.error?.code === 'HANDSHAKE_FAILED')
     // Now /gone moves to an origin the policy refuses (localhost is not 127.0.0.1).
     lab.redirect('/gone', `http://localhost:${lab.port}/elsewhere`)
@@ -170,8 +198,12 @@ describe('lastMessage', () => {
     expect(typed!.lastMessage!.at).toBeInstanceOf(Date)
 
     // Without a schema, lastMessage is unknown unless the caller names a type; onMessage agrees with the schema.
-    expectTypeOf(useFollowSocket<unknown>).returns.toHaveProperty('lastMessage').toEqualTypeOf<unknown>()
-    expectTypeOf<UseFollowSocketOptions<{ n: number }>['onMessage']>().toEqualTypeOf<((payload: { data: { n: number }; raw: unknown }) => void) | undefined>()
+    expectTypeOf(useFollowSocket<unknown>)
+      .returns.toHaveProperty('lastMessage')
+      .toEqualTypeOf<unknown>()
+    expectTypeOf<UseFollowSocketOptions<{ n: number }>['onMessage']>().toEqualTypeOf<
+      ((payload: { data: { n: number }; raw: unknown }) => void) | undefined
+    >()
   })
 })
 

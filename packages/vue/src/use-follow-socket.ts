@@ -1,4 +1,15 @@
-import { computed, getCurrentInstance, getCurrentScope, onMounted, onScopeDispose, shallowRef, toValue, watch, type ComputedRef, type MaybeRefOrGetter } from 'vue'
+import {
+  computed,
+  getCurrentInstance,
+  getCurrentScope,
+  onMounted,
+  onScopeDispose,
+  shallowRef,
+  toValue,
+  watch,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+} from 'vue'
 import { createStore, restartKey, type ConnectionStore, type Snapshot, type SnapshotField, type StoreOptions } from 'followsocket/store'
 
 /** connect()'s options, plus onState, onOpen, onMessage, onClose, onRedirect, onReconnecting, onError. */

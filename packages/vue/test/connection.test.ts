@@ -3,7 +3,19 @@
 // closed when unmounted, replaced when the URL (a ref or a getter) or an option that matters
 // changes, kept when only callbacks change. Against a real `ws` server in the lab, counting what
 // the server sees.
-import { createApp, defineComponent, effectScope, h, nextTick, onMounted, ref, shallowRef, toValue, type App, type MaybeRefOrGetter } from 'vue'
+import {
+  createApp,
+  defineComponent,
+  effectScope,
+  h,
+  nextTick,
+  onMounted,
+  ref,
+  shallowRef,
+  toValue,
+  type App,
+  type MaybeRefOrGetter,
+} from 'vue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import { useFollowSocket, type UseFollowSocketOptions, type UseFollowSocketReturn } from '../src'
@@ -33,10 +45,19 @@ const unmount = (app: App) => {
 type Seen = { state: string; resolvedUrl?: string; result: UseFollowSocketReturn<any> }
 
 /** A component using the composable; every render records what it read (state and resolvedUrl). */
-const Live = (url: MaybeRefOrGetter<string | null>, seen: ReturnType<typeof recorder<Seen>>, options: MaybeRefOrGetter<UseFollowSocketOptions<any>> = {}) =>
+const Live = (
+  url: MaybeRefOrGetter<string | null>,
+  seen: ReturnType<typeof recorder<Seen>>,
+  options: MaybeRefOrGetter<UseFollowSocketOptions<any>> = {},
+) =>
   defineComponent({
     setup() {
-      const result = useFollowSocket(url, () => ({ WebSocket: NodeWebSocket, fetch: nodeFetch, cache: false as const, ...toValue(options) }))
+      const result = useFollowSocket(url, () => ({
+        WebSocket: NodeWebSocket,
+        fetch: nodeFetch,
+        cache: false as const,
+        ...toValue(options),
+      }))
       return () => {
         seen.renders++
         seen.commit({ state: result.state.value, resolvedUrl: result.resolvedUrl.value, result })
@@ -111,13 +132,19 @@ describe('one connection per composable', () => {
     const endpoint = lab.endpoint('/live', { protocols: ['v1', 'v2'] })
     const early: unknown[] = []
     const late: unknown[] = []
-    const options = shallowRef<UseFollowSocketOptions<any>>({ protocols: 'v1', shouldReconnect: () => true, onMessage: ({ data }) => early.push(data) })
+    const options = shallowRef<UseFollowSocketOptions<any>>({
+      protocols: 'v1',
+      shouldReconnect: () => true,
+      onMessage: ({ data }) => early.push(data),
+    })
     const seen = recorder<Seen>()
     mount(Live(lab.ws('/live'), seen, options))
     await seen.until((s) => s.state === 'open')
     const first = only(endpoint.clients)
 
-    const echo = new Promise((done) => (options.value = { protocols: 'v1', shouldReconnect: () => true, onMessage: ({ data }) => (late.push(data), done(data)) }))
+    const echo = new Promise(
+      (done) => (options.value = { protocols: 'v1', shouldReconnect: () => true, onMessage: ({ data }) => (late.push(data), done(data)) }),
+    )
     await nextTick()
     seen.commits.at(-1)!.result.send('hello')
     await echo

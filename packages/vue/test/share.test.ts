@@ -23,13 +23,23 @@ type Seen = { state: string; resolvedUrl?: string; lastMessage?: unknown; result
 const base = { WebSocket: NodeWebSocket, fetch: nodeFetch, cache: false as const, share: true }
 
 /** A sharer; every render records what it read (state, and lastMessage when `readsMessages`). */
-const Sharer = (url: () => string, seen: ReturnType<typeof recorder<Seen>>, options: UseFollowSocketOptions<any> = {}, readsMessages = true) =>
+const Sharer = (
+  url: () => string,
+  seen: ReturnType<typeof recorder<Seen>>,
+  options: UseFollowSocketOptions<any> = {},
+  readsMessages = true,
+) =>
   defineComponent({
     setup() {
       const result = useFollowSocket(url, { ...base, ...options })
       return () => {
         seen.renders++
-        seen.commit({ state: result.state.value, resolvedUrl: result.resolvedUrl.value, lastMessage: readsMessages ? result.lastMessage.value : undefined, result })
+        seen.commit({
+          state: result.state.value,
+          resolvedUrl: result.resolvedUrl.value,
+          lastMessage: readsMessages ? result.lastMessage.value : undefined,
+          result,
+        })
         return h('p', result.state.value)
       }
     },

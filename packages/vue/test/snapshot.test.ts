@@ -26,7 +26,12 @@ const base = { WebSocket: NodeWebSocket, fetch: nodeFetch, cache: false } as con
 const LONG_WAIT = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const
 
 /** Mounts a component using the composable; every render records what `read` took from it (and only that). */
-const probe = <V>(url: string, read: (r: UseFollowSocketReturn<any>) => V, seen: { renders: number; commit(value: V & { result: UseFollowSocketReturn<any> }): void }, options: UseFollowSocketOptions<any> = {}) => {
+const probe = <V>(
+  url: string,
+  read: (r: UseFollowSocketReturn<any>) => V,
+  seen: { renders: number; commit(value: V & { result: UseFollowSocketReturn<any> }): void },
+  options: UseFollowSocketOptions<any> = {},
+) => {
   const app = createApp(
     defineComponent({
       setup() {
@@ -125,7 +130,10 @@ describe('error', () => {
 
   it('replaces an earlier error with the latest one', async () => {
     const seen = recorder<{ error: FollowSocketError | undefined; result: UseFollowSocketReturn<any> }>()
-    probe(lab.ws('/gone'), (r) => ({ error: r.error.value }), seen, { reconnect: { minDelayMs: 20, maxDelayMs: 20 }, allowedOrigins: [lab.origin] })
+    probe(lab.ws('/gone'), (r) => ({ error: r.error.value }), seen, {
+      reconnect: { minDelayMs: 20, maxDelayMs: 20 },
+      allowedOrigins: [lab.origin],
+    })
     await seen.until((s) => s.error?.code === 'HANDSHAKE_FAILED')
     // Now /gone moves to an origin the policy refuses (localhost is not 127.0.0.1).
     lab.redirect('/gone', `http://localhost:${lab.port}/elsewhere`)
@@ -180,7 +188,9 @@ describe('lastMessage', () => {
     const { lastMessage } = await seen.until((s) => s.lastMessage !== undefined)
     expect(lastMessage).toEqual({ type: 'tick', at: new Date('2025-01-02T03:04:05.000Z') })
     expect(typed!.lastMessage.value!.at).toBeInstanceOf(Date)
-    expectTypeOf<UseFollowSocketOptions<{ n: number }>['onMessage']>().toEqualTypeOf<((payload: { data: { n: number }; raw: unknown }) => void) | undefined>()
+    expectTypeOf<UseFollowSocketOptions<{ n: number }>['onMessage']>().toEqualTypeOf<
+      ((payload: { data: { n: number }; raw: unknown }) => void) | undefined
+    >()
   })
 })
 

@@ -35,7 +35,8 @@ class Usage extends Error {}
 const pageOrigin = (value: string): string => {
   if (value == 'null') return value
   const url = URL.canParse(value) ? new URL(value) : undefined
-  if (!url || !/^https?:$/.test(url.protocol)) throw new Usage(`--origin ${value} is not an origin: write scheme://host[:port], e.g. https://app.example.com`)
+  if (!url || !/^https?:$/.test(url.protocol))
+    throw new Usage(`--origin ${value} is not an origin: write scheme://host[:port], e.g. https://app.example.com`)
   return url.origin
 }
 
@@ -59,8 +60,8 @@ const run = async (argv: string[]): Promise<number> => {
     throw new Usage((error as Error).message)
   }
   const { values, positionals } = parsed
-  if (values.help) return process.stdout.write(HELP), 0
-  if (values.version) return process.stdout.write(`${version}\n`), 0
+  if (values.help) return (process.stdout.write(HELP), 0)
+  if (values.version) return (process.stdout.write(`${version}\n`), 0)
   const [command, url, ...extra] = positionals
   if (command === undefined) throw new Usage('a command is missing')
   if (command != 'doctor') throw new Usage(`unknown command ${command}`)

@@ -55,8 +55,20 @@ export async function doctor(options: DoctorOptions): Promise<Report> {
   const start = new URL(normaliseUrl(options.url))
   const page = options.origin ?? new URL(toHttp(start)).origin
   const { credentials } = options
-  const [preflight, upgrade] = await Promise.all([preflightWalk(new URL(toHttp(start)), page, credentials, policy, net), upgradeWalk(start, page, policy, net)])
-  const report: Report = { url: start.href, origin: page, originAssumed: options.origin === undefined, credentials, preflight, upgrade, findings: [], verdict: { connects: false, summary: '' } }
+  const [preflight, upgrade] = await Promise.all([
+    preflightWalk(new URL(toHttp(start)), page, credentials, policy, net),
+    upgradeWalk(start, page, policy, net),
+  ])
+  const report: Report = {
+    url: start.href,
+    origin: page,
+    originAssumed: options.origin === undefined,
+    credentials,
+    preflight,
+    upgrade,
+    findings: [],
+    verdict: { connects: false, summary: '' },
+  }
 
   // With discovery 'auto' (the default) a page first opens the URL it was given; only when that
   // handshake fails does it preflight, then open its socket where the GET chain ends.
@@ -89,7 +101,12 @@ export async function doctor(options: DoctorOptions): Promise<Report> {
 
 const verdict = (report: Report, direct: boolean): Verdict => {
   const failure = report.findings.find((f) => f.severity == 'error')
-  if (failure) return { connects: false, code: failure.code!, summary: `fails with ${failure.code} at ${failure.walk} hop ${failure.hop}: ${failure.title}` }
+  if (failure)
+    return {
+      connects: false,
+      code: failure.code!,
+      summary: `fails with ${failure.code} at ${failure.walk} hop ${failure.hop}: ${failure.title}`,
+    }
   if (direct) return { connects: true, preflights: 0, url: report.url, summary: `connects directly at ${report.url}, no preflight needed` }
   const last = report.preflight.at(-1)!
   const n = report.preflight.length - 1

@@ -21,14 +21,16 @@ export interface Finding {
   fix?: Fix
 }
 
-export const redirects = (hop: { status?: number; location?: string } | undefined): boolean => REDIRECT.includes(hop?.status ?? 0) && hop?.location !== undefined
+export const redirects = (hop: { status?: number; location?: string } | undefined): boolean =>
+  REDIRECT.includes(hop?.status ?? 0) && hop?.location !== undefined
 /** A completed opening handshake: 101, Upgrade: websocket and the right Sec-WebSocket-Accept. */
 export const opens = (hop: UpgradeHop): boolean => hop.status == 101 && hop.accept == 'ok' && hop.upgradeHeader === true
 const originOf = (url: string) => new URL(toHttp(new URL(url))).origin
 const pathOf = (url: string) => new URL(url).pathname
 const at = (walk: Finding['walk'], hop: { n: number; url: string }) => ({ walk, hop: hop.n, url: hop.url })
 /** The CORS a fix must keep: the Origin the hop was sent and the origins to admit, when it was a CORS request. */
-const admitted = (cors: Cors | undefined, page: string) => (cors?.required ? { sent: cors.origin!, origins: originsFor(cors.origin!, page) } : undefined)
+const admitted = (cors: Cors | undefined, page: string) =>
+  cors?.required ? { sent: cors.origin!, origins: originsFor(cors.origin!, page) } : undefined
 
 /**
  * Walk 1: what a browser's fetch() makes of each answer, and what the client's policy refuses.
@@ -60,13 +62,21 @@ export const preflightFindings = (chain: GetHop[], page: string, credentials: bo
       findings.push({ ...at('preflight', hop), severity: 'error', code, title: `GET ${hop.url} got no answer: ${hop.error}`, detail })
       continue
     }
-    if (cors?.problem && hop.n !== redirectedAt) findings.push({ ...at('preflight', hop), severity: 'error', code: 'DISCOVERY_BLOCKED', ...corsWords(hop, cors, chain, page), fix: corsFix(cors, page, credentials, where) })
+    if (cors?.problem && hop.n !== redirectedAt)
+      findings.push({
+        ...at('preflight', hop),
+        severity: 'error',
+        code: 'DISCOVERY_BLOCKED',
+        ...corsWords(hop, cors, chain, page),
+        fix: corsFix(cors, page, credentials, where),
+      })
     else if (cors?.required && cors.varyMissing)
       findings.push({
         ...at('preflight', hop),
         severity: 'warning',
         title: `the answer to GET ${hop.url} echoes Access-Control-Allow-Origin: ${cors.allowOrigin} without Vary: Origin`,
-        detail: 'Browsers accept it, but a cache between server and browser (a CDN, a proxy) may hand this answer to a page of another origin, which then fails. Add Vary: Origin.',
+        detail:
+          'Browsers accept it, but a cache between server and browser (a CDN, a proxy) may hand this answer to a page of another origin, which then fails. Add Vary: Origin.',
         fix: varyFix(where),
       })
     if (hop.wsLocation)
@@ -78,7 +88,8 @@ export const preflightFindings = (chain: GetHop[], page: string, credentials: bo
         detail: `A browser's fetch() follows only http(s): Locations (any other scheme is a network error), so the page sees DISCOVERY_BLOCKED. Answer the GET with the http(s): form, Location: ${toHttp(new URL(hop.to!))}; the upgrade may keep the ws(s): one.`,
         fix: redirectFix(move!, admitted(cors, page), credentials, false),
       })
-    if (hop.refused) findings.push({ ...at('preflight', hop), severity: 'error', code: hop.refused.code, ...refusal(hop, page, credentials) })
+    if (hop.refused)
+      findings.push({ ...at('preflight', hop), severity: 'error', code: hop.refused.code, ...refusal(hop, page, credentials) })
   }
   return findings
 }
@@ -99,7 +110,9 @@ export const targetFindings = (last: GetHop, hop: UpgradeHop, followed: number, 
         title: `${last.url}: the upgrade is redirected (${hop.status} → ${hop.to}) but the GET is not (${last.status}): the GET must be redirected too`,
         detail:
           'Browsers never follow a redirect of the handshake, and the preflight GET shows none here, so the page has nowhere to go: ' +
-          (blocked ? `the GET's answer does not even admit Origin: ${last.cors!.origin}, so fetch() rejects and the client reports DISCOVERY_BLOCKED. ` : 'its socket fails and the client reports HANDSHAKE_FAILED. ') +
+          (blocked
+            ? `the GET's answer does not even admit Origin: ${last.cors!.origin}, so fetch() rejects and the client reports DISCOVERY_BLOCKED. `
+            : 'its socket fails and the client reports HANDSHAKE_FAILED. ') +
           `Answer GET ${pathOf(last.url)} with the same ${hop.status} and an http(s): Location.`,
         fix: redirectFix(moveOf(last.url, hop.status!, hop.to!), admitted(last.cors, page), credentials, true),
       },
@@ -129,14 +142,36 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
     const up = upgrade[i]!
     if (get.status === undefined || up.status === undefined || toHttp(new URL(up.url)) != get.url || !redirects(get)) break
     if (redirects(up) && toHttp(new URL(get.to!)) != toHttp(new URL(up.to!)))
-      return [{ ...at('upgrade', up), severity: 'warning', title: `the GET of ${get.url} redirects to ${get.to} but the upgrade to ${up.to}`, detail: 'followsocket clients go where the GET points; other WebSocket clients that follow redirects end up elsewhere. Give both requests the same Location (createRedirects does, from one rule).' }]
+      return [
+        {
+          ...at('upgrade', up),
+          severity: 'warning',
+          title: `the GET of ${get.url} redirects to ${get.to} but the upgrade to ${up.to}`,
+          detail:
+            'followsocket clients go where the GET points; other WebSocket clients that follow redirects end up elsewhere. Give both requests the same Location (createRedirects does, from one rule).',
+        },
+      ]
     if (!redirects(up))
-      return [{ ...at('upgrade', up), severity: 'warning', title: `the GET of ${get.url} redirects to ${get.to} but the upgrade is answered ${up.status}`, detail: `followsocket clients with discovery 'auto' ${opens(up) ? 'connect here directly' : 'find the move through the GET'}; clients that read the upgrade's redirect do not. Redirect both requests alike.` }]
+      return [
+        {
+          ...at('upgrade', up),
+          severity: 'warning',
+          title: `the GET of ${get.url} redirects to ${get.to} but the upgrade is answered ${up.status}`,
+          detail: `followsocket clients with discovery 'auto' ${opens(up) ? 'connect here directly' : 'find the move through the GET'}; clients that read the upgrade's redirect do not. Redirect both requests alike.`,
+        },
+      ]
   }
   const get = chain.at(-1)!
   const up = upgrade.at(-1)!
   return get.status !== undefined && !redirects(get) && opens(up) && toWs(new URL(get.url)) != up.url
-    ? [{ ...at('upgrade', up), severity: 'warning', title: `the GET ends at ${get.url} but the upgrade at ${up.url}`, detail: 'followsocket clients open their socket where the GET ends. Make both chains end at the same endpoint.' }]
+    ? [
+        {
+          ...at('upgrade', up),
+          severity: 'warning',
+          title: `the GET ends at ${get.url} but the upgrade at ${up.url}`,
+          detail: 'followsocket clients open their socket where the GET ends. Make both chains end at the same endpoint.',
+        },
+      ]
     : []
 }
 
@@ -210,7 +245,9 @@ const corsWords = (hop: GetHop, cors: Cors, chain: GetHop[], page: string): Pick
 /** The client's policy refusal of `hop`'s redirect, for a server owner, with the Location to send instead where there is one. */
 const refusal = (hop: GetHop, page: string, credentials: boolean): Pick<Finding, 'title' | 'detail' | 'fix'> => {
   const to = new URL(hop.to!)
-  const instead = (target: URL) => ({ fix: redirectFix({ ...moveOf(hop.url, hop.status!, hop.to!), target }, admitted(hop.cors, page), credentials, false) })
+  const instead = (target: URL) => ({
+    fix: redirectFix({ ...moveOf(hop.url, hop.status!, hop.to!), target }, admitted(hop.cors, page), credentials, false),
+  })
   switch (hop.refused!.code) {
     case 'INSECURE_REDIRECT':
       return {
@@ -221,12 +258,14 @@ const refusal = (hop: GetHop, page: string, credentials: boolean): Pick<Finding,
     case 'REDIRECT_LOOP':
       return {
         title: `GET ${hop.url} redirects to ${hop.to}, which the chain already requested: a loop`,
-        detail: "followsocket stops at the first URL seen twice (REDIRECT_LOOP); a browser's fetch() goes round until its limit of 20 redirects and rejects. Point the chain at the endpoint that answers the upgrade with 101.",
+        detail:
+          "followsocket stops at the first URL seen twice (REDIRECT_LOOP); a browser's fetch() goes round until its limit of 20 redirects and rejects. Point the chain at the endpoint that answers the upgrade with 101.",
       }
     case 'TOO_MANY_REDIRECTS':
       return {
         title: `GET ${hop.url} → ${hop.to} is redirect number ${hop.n}, more than maxRedirects (10)`,
-        detail: 'followsocket follows at most 10 redirects by default (TOO_MANY_REDIRECTS), and every hop is a round trip before the socket opens. Redirect the first URL straight to where the chain ends.',
+        detail:
+          'followsocket follows at most 10 redirects by default (TOO_MANY_REDIRECTS), and every hop is a round trip before the socket opens. Redirect the first URL straight to where the chain ends.',
       }
     default:
       if (to.username || to.password) {
@@ -234,13 +273,15 @@ const refusal = (hop: GetHop, page: string, credentials: boolean): Pick<Finding,
         bare.username = bare.password = ''
         return {
           title: `GET ${hop.url} redirects to a URL with user:password@ (${hop.to})`,
-          detail: 'followsocket refuses credentials in a redirect target (REDIRECT_NOT_ALLOWED): they would leak into logs and the page. Carry a token in the query string instead.',
+          detail:
+            'followsocket refuses credentials in a redirect target (REDIRECT_NOT_ALLOWED): they would leak into logs and the page. Carry a token in the query string instead.',
           ...instead(bare),
         }
       }
       return {
         title: `GET ${hop.url} redirects to ${hop.location}, which is not an http(s): or ws(s): URL`,
-        detail: "followsocket follows only http(s) and ws(s) targets (REDIRECT_NOT_ALLOWED), and a browser's fetch() refuses any other scheme too. Answer with the absolute https: URL of the endpoint.",
+        detail:
+          "followsocket follows only http(s) and ws(s) targets (REDIRECT_NOT_ALLOWED), and a browser's fetch() refuses any other scheme too. Answer with the absolute https: URL of the endpoint.",
       }
   }
 }

@@ -45,7 +45,10 @@ export interface Handshake extends Partial<Answer> {
 
 // RFC 6455 §1.3: the GUID the server appends to Sec-WebSocket-Key before hashing.
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
-export const acceptFor = (key: string): string => createHash('sha1').update(key + GUID).digest('base64')
+export const acceptFor = (key: string): string =>
+  createHash('sha1')
+    .update(key + GUID)
+    .digest('base64')
 
 const USER_AGENT = 'followsocket-doctor'
 
@@ -76,12 +79,19 @@ export const whyNoAnswer = (error: NodeJS.ErrnoException, url: URL, ms: number):
       return { error: `connection reset by ${where} before it answered` }
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(error.code ?? ''))
-    return { error: `TLS certificate refused (${error.message}): browsers refuse it too; a test server's certificate can be trusted with --ca <file> or --insecure` }
+    return {
+      error: `TLS certificate refused (${error.message}): browsers refuse it too; a test server's certificate can be trusted with --ca <file> or --insecure`,
+    }
   return { error: error.message || String(error.code) }
 }
 
 const send = (url: URL, headers: Record<string, string>, net: Net, ms: number): ClientRequest => {
-  const options = { method: 'GET', headers: { 'user-agent': USER_AGENT, ...headers }, agent: false as const, signal: AbortSignal.timeout(ms) }
+  const options = {
+    method: 'GET',
+    headers: { 'user-agent': USER_AGENT, ...headers },
+    agent: false as const,
+    signal: AbortSignal.timeout(ms),
+  }
   return url.protocol == 'https:' ? httpsRequest(url, { ...options, ...tls(net) }) : httpRequest(url, options)
 }
 

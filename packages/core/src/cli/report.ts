@@ -26,18 +26,31 @@ const getLine = (hop: GetHop, credentials: boolean): string => {
     : [
         `Origin: ${cors.origin}`,
         cors.allowOrigin !== undefined ? `Access-Control-Allow-Origin: ${cors.allowOrigin}` : 'no Access-Control-Allow-Origin',
-        ...(credentials ? [cors.allowCredentials !== undefined ? `Access-Control-Allow-Credentials: ${cors.allowCredentials}` : 'no Access-Control-Allow-Credentials'] : []),
+        ...(credentials
+          ? [
+              cors.allowCredentials !== undefined
+                ? `Access-Control-Allow-Credentials: ${cors.allowCredentials}`
+                : 'no Access-Control-Allow-Credentials',
+            ]
+          : []),
       ].join(', ')
   return `GET ${hop.url} → ${answer} · ${headers}${hop.refused ? ` · refused: ${hop.refused.code}` : ''}`
 }
 
 const upgradeLine = (hop: UpgradeHop): string => {
   if (hop.error !== undefined) return `${hop.url} → ${hop.error}`
-  const answer = hop.status == 101 ? `101 · Sec-WebSocket-Accept ${hop.accept == 'ok' ? 'correct' : hop.accept}` : `${hop.status}${hop.to !== undefined ? ` ${hop.to}` : ''}`
+  const answer =
+    hop.status == 101
+      ? `101 · Sec-WebSocket-Accept ${hop.accept == 'ok' ? 'correct' : hop.accept}`
+      : `${hop.status}${hop.to !== undefined ? ` ${hop.to}` : ''}`
   return `${hop.url} → ${answer}${hop.refused ? ` · refused: ${hop.refused.code}` : ''}`
 }
 
-const indent = (text: string, by: string) => text.split('\n').map((line) => by + line).join('\n')
+const indent = (text: string, by: string) =>
+  text
+    .split('\n')
+    .map((line) => by + line)
+    .join('\n')
 
 export const render = (report: Report, color: boolean): string => {
   const c = paint(color)
@@ -70,7 +83,11 @@ export const render = (report: Report, color: boolean): string => {
     const fix = finding.fix
     if (fix?.headers) out.push(c.dim('  the header lines that answer needs:'), c.cyan(indent(fix.headers.join('\n'), '    ')))
     if (fix?.server) out.push(c.dim('  with @followsocket/server:'), c.cyan(indent(fix.server, '    ')))
-    for (const [proxy, lines] of [['nginx', fix?.nginx], ['HAProxy', fix?.haproxy], ['Caddy', fix?.caddy]])
+    for (const [proxy, lines] of [
+      ['nginx', fix?.nginx],
+      ['HAProxy', fix?.haproxy],
+      ['Caddy', fix?.caddy],
+    ])
       if (lines) out.push(c.dim(`  with ${proxy}:`), c.cyan(indent(lines, '    ')))
   }
   return out.join('\n') + '\n'

@@ -78,7 +78,13 @@ export const blocksMixed = (page: string, url: URL): boolean => page.startsWith(
  *   (the request's origin is then "redirect-tainted", for every later hop);
  * and every answer of a CORS request, redirects included, must pass the CORS check.
  */
-export const preflightWalk = async (start: URL, page: string, credentials: boolean, policy: DiscoverySettings, net: Net): Promise<GetHop[]> => {
+export const preflightWalk = async (
+  start: URL,
+  page: string,
+  credentials: boolean,
+  policy: DiscoverySettings,
+  net: Net,
+): Promise<GetHop[]> => {
   const hops: GetHop[] = []
   const seen: string[] = []
   let at = start
@@ -89,7 +95,7 @@ export const preflightWalk = async (start: URL, page: string, credentials: boole
     const hop: GetHop = { n, url: at.href, ...(blocksMixed(page, at) && { mixedContent: true as const }) }
     hops.push(hop)
     const answer = await get(at, origin, net)
-    if ('error' in answer) return Object.assign(hop, answer), hops
+    if ('error' in answer) return (Object.assign(hop, answer), hops)
     hop.status = answer.status
     const location = answer.headers.location
     if (location !== undefined) hop.location = location
@@ -98,13 +104,18 @@ export const preflightWalk = async (start: URL, page: string, credentials: boole
     if ((hop.status == 429 || hop.status == 503) && retryAfter) {
       // A CORS request's page reads only the headers the answer exposes (a wildcard does not
       // cover credentialed requests); same-origin, every header.
-      const exposed = String(answer.headers['access-control-expose-headers'] ?? '').toLowerCase().split(/\s*,\s*/)
-      hop.retryAfter = { value: retryAfter, readable: origin === undefined || exposed.includes('retry-after') || (exposed.includes('*') && !credentials) }
+      const exposed = String(answer.headers['access-control-expose-headers'] ?? '')
+        .toLowerCase()
+        .split(/\s*,\s*/)
+      hop.retryAfter = {
+        value: retryAfter,
+        readable: origin === undefined || exposed.includes('retry-after') || (exposed.includes('*') && !credentials),
+      }
     }
     if (!isRedirect(hop.status, location)) return hops
     const { to, refused } = step(at, location!, seen, n, policy)
     hop.to = to.href
-    if (refused) return (hop.refused = refused), hops
+    if (refused) return ((hop.refused = refused), hops)
     // Fetch: "if locationURL's scheme is not an HTTP(S) scheme, return a network error". The
     // walk goes on with the http(s) twin, as a Node client would, to find later problems too.
     if (/^wss?:$/.test(to.protocol)) hop.wsLocation = true
@@ -131,7 +142,7 @@ export const upgradeWalk = async (start: URL, page: string, policy: DiscoverySet
     if (!isRedirect(hop.status, hop.location)) return hops
     const { to, refused } = step(at, hop.location!, seen, n, policy)
     hop.to = toWs(to)
-    if (refused) return (hop.refused = refused), hops
+    if (refused) return ((hop.refused = refused), hops)
     seen.push(toHttp(at))
     at = to
   }
@@ -147,7 +158,11 @@ export const handshakeHop = async (n: number, url: URL, page: string, net: Net):
   if (location !== undefined) hop.location = location
   if (answer.status == 101) {
     const got = answer.headers?.['sec-websocket-accept']
-    Object.assign(hop, { accept: answer.accept, expectedAccept: answer.expectedAccept, upgradeHeader: answer.upgradeHeader }, got !== undefined && { gotAccept: got })
+    Object.assign(
+      hop,
+      { accept: answer.accept, expectedAccept: answer.expectedAccept, upgradeHeader: answer.upgradeHeader },
+      got !== undefined && { gotAccept: got },
+    )
   }
   return hop
 }

@@ -21,10 +21,7 @@ test.describe('resolution cache (memory) in Chromium', () => {
       `redirect:preflight:${lab.ws('/v2/live')}`,
       `open:${lab.ws('/v2/live')}`,
     ])
-    expect(story(second)).toEqual([
-      `redirect:cache:${lab.ws('/v2/live')}`,
-      `open:${lab.ws('/v2/live')}`,
-    ])
+    expect(story(second)).toEqual([`redirect:cache:${lab.ws('/v2/live')}`, `open:${lab.ws('/v2/live')}`])
     expect(second.find((e) => e.type === 'redirect')!.payload).toEqual({
       from: lab.ws('/v1/live'),
       to: lab.ws('/v2/live'),
@@ -37,7 +34,10 @@ test.describe('resolution cache (memory) in Chromium', () => {
     expect(lab.count('/v2/live', 'upgrade')).toBe(2)
   })
 
-  test('after the server closes the socket, the reconnect goes straight to the cached target (no second redirect event: it is where the last socket was)', async ({ app, lab }) => {
+  test('after the server closes the socket, the reconnect goes straight to the cached target (no second redirect event: it is where the last socket was)', async ({
+    app,
+    lab,
+  }) => {
     const v2 = lab.endpoint('/v2/live')
     lab.redirect('/v1/live', lab.ws('/v2/live'))
     await installRecorder(app)

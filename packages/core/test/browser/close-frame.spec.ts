@@ -11,11 +11,14 @@ test.describe('close code 4308 in Chromium', () => {
     const a = lab.endpoint('/a')
     lab.endpoint('/b')
     await installRecorder(app)
-    const mark = await app.evaluate(async ({ url, SLOW }) => {
-      window.rec.connect('c', url, { reconnect: SLOW })
-      await window.rec.next('c', 'open')
-      return window.rec.log.length
-    }, { url: lab.ws('/a'), SLOW })
+    const mark = await app.evaluate(
+      async ({ url, SLOW }) => {
+        window.rec.connect('c', url, { reconnect: SLOW })
+        await window.rec.next('c', 'open')
+        return window.rec.log.length
+      },
+      { url: lab.ws('/a'), SLOW },
+    )
     for (const client of a.clients) client.close(4308, lab.ws('/b'))
     const events = await app.evaluate(async (mark) => {
       await window.rec.next('c', 'open', mark)
@@ -51,11 +54,14 @@ test.describe('close code 4308 in Chromium', () => {
     const a = lab.endpoint('/a')
     lab.endpoint('/b')
     await installRecorder(app)
-    const mark = await app.evaluate(async ({ url, SLOW }) => {
-      window.rec.connect('c', url, { cache: false, reconnect: SLOW })
-      await window.rec.next('c', 'open')
-      return window.rec.log.length
-    }, { url: lab.ws('/a'), SLOW })
+    const mark = await app.evaluate(
+      async ({ url, SLOW }) => {
+        window.rec.connect('c', url, { cache: false, reconnect: SLOW })
+        await window.rec.next('c', 'open')
+        return window.rec.log.length
+      },
+      { url: lab.ws('/a'), SLOW },
+    )
     for (const client of a.clients) client.close(4308, lab.http('/b'))
     const events = await app.evaluate(async (mark) => {
       await window.rec.next('c', 'open', mark)
@@ -72,11 +78,14 @@ test.describe('close code 4308 in Chromium', () => {
     test(`4308 with ${name} rediscovers with a new preflight of the requested URL, at once`, async ({ app, lab }) => {
       const a = lab.endpoint('/a')
       await installRecorder(app)
-      const mark = await app.evaluate(async ({ url, SLOW }) => {
-        window.rec.connect('c', url, { reconnect: SLOW })
-        await window.rec.next('c', 'open')
-        return window.rec.log.length
-      }, { url: lab.ws('/a'), SLOW })
+      const mark = await app.evaluate(
+        async ({ url, SLOW }) => {
+          window.rec.connect('c', url, { reconnect: SLOW })
+          await window.rec.next('c', 'open')
+          return window.rec.log.length
+        },
+        { url: lab.ws('/a'), SLOW },
+      )
       expect(lab.count('/a', 'get')).toBe(0)
       // The server moved /a to /c meanwhile, for both the GET and the upgrade.
       lab.endpoint('/c')
@@ -94,15 +103,21 @@ test.describe('close code 4308 in Chromium', () => {
     })
   }
 
-  test('4308 to a URL the policy refuses (user-info) ends the connection with REDIRECT_NOT_ALLOWED and no attempt', async ({ app, lab }) => {
+  test('4308 to a URL the policy refuses (user-info) ends the connection with REDIRECT_NOT_ALLOWED and no attempt', async ({
+    app,
+    lab,
+  }) => {
     const a = lab.endpoint('/a')
     lab.endpoint('/b')
     await installRecorder(app)
-    const mark = await app.evaluate(async ({ url, SLOW }) => {
-      window.rec.connect('c', url, { reconnect: SLOW })
-      await window.rec.next('c', 'open')
-      return window.rec.log.length
-    }, { url: lab.ws('/a'), SLOW })
+    const mark = await app.evaluate(
+      async ({ url, SLOW }) => {
+        window.rec.connect('c', url, { reconnect: SLOW })
+        await window.rec.next('c', 'open')
+        return window.rec.log.length
+      },
+      { url: lab.ws('/a'), SLOW },
+    )
     const target = lab.ws('/b').replace('ws://', 'ws://user:secret@')
     for (const client of a.clients) client.close(4308, target)
     const events = await app.evaluate(async (mark) => {

@@ -12,7 +12,10 @@ import { installRecorder } from './recorder'
 // exposes the header.
 
 /** A server on another origin that answers every GET and upgrade with `answer`, timing each request. */
-const startServer = async (answer: { request(req: IncomingMessage, res: any): void; upgrade(req: IncomingMessage, socket: Duplex): void }) => {
+const startServer = async (answer: {
+  request(req: IncomingMessage, res: any): void
+  upgrade(req: IncomingMessage, socket: Duplex): void
+}) => {
   const seen: { kind: 'get' | 'upgrade'; at: number }[] = []
   const server: Server = createServer((req, res) => {
     seen.push({ kind: 'get', at: performance.now() })
@@ -54,7 +57,10 @@ const firstWait = async (app: Page, url: string) => {
 }
 
 test.describe('failure diagnosis in Chromium (docs/diagnosis.md)', () => {
-  test("cross-origin 503 + Retry-After from createComeBackLater: the client's next attempt comes after the server's wait", async ({ app, lab }) => {
+  test("cross-origin 503 + Retry-After from createComeBackLater: the client's next attempt comes after the server's wait", async ({
+    app,
+    lab,
+  }) => {
     server = await startServer(createComeBackLater({ retryAfter: 2, origins: [lab.origin] }))
     const wait = await firstWait(app, server.url)
     // The handshake failed (the page saw only 1006), the preflight GET read the 503 and its
@@ -77,14 +83,22 @@ test.describe('failure diagnosis in Chromium (docs/diagnosis.md)', () => {
     await app.evaluate(() => window.rec.conns.c!.close())
   })
 
-  test('without Access-Control-Expose-Headers the page cannot read Retry-After: the status, and the back-off alone', async ({ app, lab }) => {
+  test('without Access-Control-Expose-Headers the page cannot read Retry-After: the status, and the back-off alone', async ({
+    app,
+    lab,
+  }) => {
     const headers = { 'retry-after': '2', 'access-control-allow-origin': lab.origin, 'content-length': '0' }
     server = await startServer({
       request: (_req, res) => res.writeHead(503, headers).end(),
       upgrade: (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n'),
     })
     const wait = await firstWait(app, server.url)
-    expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: undefined, message: `${server.url} answered 503` })
+    expect(wait.error).toMatchObject({
+      code: 'HANDSHAKE_FAILED',
+      status: 503,
+      retryAfterMs: undefined,
+      message: `${server.url} answered 503`,
+    })
     expect(wait.delayMs).toBe(100)
     await app.evaluate(() => window.rec.conns.c!.close())
   })
@@ -127,7 +141,10 @@ test.describe('failure diagnosis in Chromium (docs/diagnosis.md)', () => {
   })
 })
 
-test('a redirect loop is probed on the first attempt of a failure streak only: each later attempt costs one handshake and one chain', async ({ app, lab }) => {
+test('a redirect loop is probed on the first attempt of a failure streak only: each later attempt costs one handshake and one chain', async ({
+  app,
+  lab,
+}) => {
   lab.redirect('/live', lab.ws('/loop'))
   lab.redirect('/loop', lab.ws('/live'))
   await installRecorder(app)
@@ -146,7 +163,9 @@ test('a redirect loop is probed on the first attempt of a failure streak only: e
 // the attempt cost at the server. Same-origin rows use the page's lab; the cross-origin ones another.
 test.describe('each failure kind in Chromium: the error and the requests of one attempt', () => {
   const rows: string[] = []
-  test.afterAll(() => console.log(['| failure | code | status | message | upgrades | GETs |', '|---|---|---|---|---:|---:|', ...rows].join('\n')))
+  test.afterAll(() =>
+    console.log(['| failure | code | status | message | upgrades | GETs |', '|---|---|---|---|---:|---:|', ...rows].join('\n')),
+  )
 
   // `answer` sets up what /live answers on the server of that case (`at`), with `other` another origin.
   const status = (code: number, headers?: Record<string, string>, cors?: false) => (at: Lab) => at.status('/live', code, { headers, cors })
@@ -161,7 +180,8 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
     upgrades: number
     gets: number
   }
-  const NOWHERE = /^Nothing answers at \S+, or its redirects lead nowhere \(a loop, over 20 redirects, a target that is down\): run npx followsocket doctor /
+  const NOWHERE =
+    /^Nothing answers at \S+, or its redirects lead nowhere \(a loop, over 20 redirects, a target that is down\): run npx followsocket doctor /
   const cases: Case[] = [
     { name: 'nothing listens (another port)', code: 'HANDSHAKE_FAILED', message: NOWHERE, upgrades: 0, gets: 0 },
     {
@@ -196,10 +216,40 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
       upgrades: 1,
       gets: 3,
     },
-    ...[401, 403, 404, 410, 500].map((code) => ({ name: `${code}`, answer: status(code), code: 'HANDSHAKE_FAILED', status: code, upgrades: 1, gets: 1 })),
-    ...[429, 503].map((code) => ({ name: `${code} + Retry-After: 30`, answer: status(code, { 'retry-after': '30' }), code: 'HANDSHAKE_FAILED', status: code, upgrades: 1, gets: 1 })),
-    { name: '503 + Retry-After: 30 (cross-origin, exposed)', cross: true, answer: status(503, { 'retry-after': '30' }), code: 'HANDSHAKE_FAILED', status: 503, upgrades: 1, gets: 1 },
-    { name: 'a WebSocket endpoint, wrong subprotocol', answer: (at) => void at.endpoint('/live', { protocols: ['chat.v2'] }), protocols: 'chat.v1', code: 'HANDSHAKE_FAILED', status: 426, upgrades: 1, gets: 1 },
+    ...[401, 403, 404, 410, 500].map((code) => ({
+      name: `${code}`,
+      answer: status(code),
+      code: 'HANDSHAKE_FAILED',
+      status: code,
+      upgrades: 1,
+      gets: 1,
+    })),
+    ...[429, 503].map((code) => ({
+      name: `${code} + Retry-After: 30`,
+      answer: status(code, { 'retry-after': '30' }),
+      code: 'HANDSHAKE_FAILED',
+      status: code,
+      upgrades: 1,
+      gets: 1,
+    })),
+    {
+      name: '503 + Retry-After: 30 (cross-origin, exposed)',
+      cross: true,
+      answer: status(503, { 'retry-after': '30' }),
+      code: 'HANDSHAKE_FAILED',
+      status: 503,
+      upgrades: 1,
+      gets: 1,
+    },
+    {
+      name: 'a WebSocket endpoint, wrong subprotocol',
+      answer: (at) => void at.endpoint('/live', { protocols: ['chat.v2'] }),
+      protocols: 'chat.v1',
+      code: 'HANDSHAKE_FAILED',
+      status: 426,
+      upgrades: 1,
+      gets: 1,
+    },
   ]
   for (const c of cases)
     test(c.name, async ({ app, lab, other }) => {
@@ -218,7 +268,8 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
       if (c.message) expect(error.message).toMatch(c.message)
       const counts = [at.count('/live', 'upgrade'), at.count('/live', 'get')]
       expect(counts).toEqual([c.upgrades, c.gets])
-      rows.push(`| ${c.name} | ${error.code} | ${error.status ?? '—'} | ${String(error.message).replace(url, '<url>')} | ${counts[0]} | ${counts[1]} |`)
+      rows.push(
+        `| ${c.name} | ${error.code} | ${error.status ?? '—'} | ${String(error.message).replace(url, '<url>')} | ${counts[0]} | ${counts[1]} |`,
+      )
     })
 })
-

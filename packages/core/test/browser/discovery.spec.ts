@@ -47,10 +47,7 @@ test.describe("discovery: 'preflight' in Chromium", () => {
       await window.rec.next('c', 'open')
       return window.rec.since(0, 'c')
     }, lab.ws('/v1/live'))
-    expect(story(events)).toEqual([
-      `redirect:preflight:${lab.ws('/v2/live')}`,
-      `open:${lab.ws('/v2/live')}`,
-    ])
+    expect(story(events)).toEqual([`redirect:preflight:${lab.ws('/v2/live')}`, `open:${lab.ws('/v2/live')}`])
     expect(lab.count('/v1/live', 'upgrade')).toBe(0)
     expect(lab.count('/v1/live', 'get')).toBe(1)
     expect(lab.count('/v2/live', 'upgrade')).toBe(1)

@@ -36,7 +36,11 @@ const subscribe = async (page: Page, url: string, impl: 'FollowWebSocket' | 'Web
           const check = () => ready() && (clearTimeout(timer), done(), true)
           const timer = setTimeout(() => {
             checks.delete(check)
-            fail(new Error(`no ${what} within 10 s: ${JSON.stringify({ story: watch.story, ticks: watch.ticks.length, last: watch.ticks.slice(-3), failure: watch.failure })}`))
+            fail(
+              new Error(
+                `no ${what} within 10 s: ${JSON.stringify({ story: watch.story, ticks: watch.ticks.length, last: watch.ticks.slice(-3), failure: watch.failure })}`,
+              ),
+            )
           }, 10_000)
           if (!check()) checks.add(check)
         })
@@ -119,7 +123,10 @@ test.describe('graphql-ws 6 through FollowWebSocket in Chromium', () => {
     })
   })
 
-  test("control: with the browser's own WebSocket the subscription fails at the 308 and never reaches the new location", async ({ app, lab }) => {
+  test("control: with the browser's own WebSocket the subscription fails at the 308 and never reaches the new location", async ({
+    app,
+    lab,
+  }) => {
     lab.redirect('/v1/graphql', lab.ws('/v2/graphql'))
     graphqlEndpoint(lab, '/v2/graphql')
     await subscribe(app, lab.ws('/v1/graphql'), 'WebSocket', 2)
@@ -130,9 +137,11 @@ test.describe('graphql-ws 6 through FollowWebSocket in Chromium', () => {
     // its retry on the error, then takes the late close for that retry's failure. So its last
     // socket can still be on its way to the server when the subscription fails; three sockets in
     // all (the first and two retries), each counted once it arrives.
-    await expect.poll(() => counts(lab, '/v1/graphql', '/v2/graphql')).toEqual({
-      '/v1/graphql': { get: 0, upgrade: 3 },
-      '/v2/graphql': { get: 0, upgrade: 0 },
-    })
+    await expect
+      .poll(() => counts(lab, '/v1/graphql', '/v2/graphql'))
+      .toEqual({
+        '/v1/graphql': { get: 0, upgrade: 3 },
+        '/v2/graphql': { get: 0, upgrade: 0 },
+      })
   })
 })

@@ -55,7 +55,9 @@ export const loadHarness = (app: Page) => app.addScriptTag({ url: new URL('/harn
 
 /** Waits until component `id` rendered `state` (and, given, `lastMessage`). */
 export const rendered = (app: Page, id: string, state: string, lastMessage?: string) =>
-  expect.poll(() => app.evaluate((id) => window.harness.seen(id), id)).toMatchObject(lastMessage === undefined ? { state } : { state, lastMessage })
+  expect
+    .poll(() => app.evaluate((id) => window.harness.seen(id), id))
+    .toMatchObject(lastMessage === undefined ? { state } : { state, lastMessage })
 
 /**
  * Shared connections (docs/sharing.md#in-the-page) in Chromium, the same scenarios for every
@@ -97,11 +99,14 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
     test('sharers open one socket, under React Strict Mode too; one without share keeps its own', async ({ app, lab }) => {
       const endpoint = lab.endpoint('/live')
       await loadHarness(app)
-      await app.evaluate(({ url }) => {
-        window.harness.mount('a', url, { strict: true })
-        window.harness.mount('b', url, { strict: true })
-        window.harness.mount('own', url, { share: false })
-      }, { url: lab.ws('/live') })
+      await app.evaluate(
+        ({ url }) => {
+          window.harness.mount('a', url, { strict: true })
+          window.harness.mount('b', url, { strict: true })
+          window.harness.mount('own', url, { share: false })
+        },
+        { url: lab.ws('/live') },
+      )
       for (const id of ['a', 'b', 'own']) await rendered(app, id, 'open')
       // A round trip on the shared socket: a second one from the double mount would have arrived.
       await app.evaluate(() => window.harness.send('a', 'ping'))
@@ -135,7 +140,10 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
       const tabs = [app, second]
       for (const [n, page] of tabs.entries()) {
         await loadHarness(page)
-        await page.evaluate(({ n, url }) => [`${n}a`, `${n}b`].forEach((id) => window.harness.mount(id, url, { share: 'tabs' })), { n, url: lab.ws('/live') })
+        await page.evaluate(({ n, url }) => [`${n}a`, `${n}b`].forEach((id) => window.harness.mount(id, url, { share: 'tabs' })), {
+          n,
+          url: lab.ws('/live'),
+        })
         for (const id of [`${n}a`, `${n}b`]) await rendered(page, id, 'open')
       }
       expect(endpoint.connections).toBe(1)

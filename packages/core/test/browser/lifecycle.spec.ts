@@ -9,11 +9,14 @@ const SLOW = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const
 
 /** Opens connection 'c' to `url` with the 60 s back-off; returns the log mark after its open. */
 const openSlow = (app: Page, url: string) =>
-  app.evaluate(async ({ url, SLOW }) => {
-    window.rec.connect('c', url, { cache: false, reconnect: SLOW })
-    await window.rec.next('c', 'open')
-    return window.rec.log.length
-  }, { url, SLOW })
+  app.evaluate(
+    async ({ url, SLOW }) => {
+      window.rec.connect('c', url, { cache: false, reconnect: SLOW })
+      await window.rec.next('c', 'open')
+      return window.rec.log.length
+    },
+    { url, SLOW },
+  )
 
 /** Waits for the `reconnecting` event after `mark` and returns its payload. */
 const reconnecting = (app: Page, mark: number) =>
@@ -114,13 +117,19 @@ test.describe('page lifecycle in Chromium', () => {
       const live = new Map<string, Set<unknown>>()
       const w = window as unknown as { lifecycleListeners: () => Record<string, number> }
       w.lifecycleListeners = () => Object.fromEntries([...live].map(([k, v]) => [k, v.size]))
-      for (const [name, target] of [['window', window], ['document', document]] as const) {
+      for (const [name, target] of [
+        ['window', window],
+        ['document', document],
+      ] as const) {
         const add = target.addEventListener.bind(target)
         const remove = target.removeEventListener.bind(target)
         target.addEventListener = ((type: string, fn: EventListenerOrEventListenerObject, o?: unknown) => {
           if (/^(online|pageshow|visibilitychange)$/.test(type)) {
             const key = `${name}:${type}`
-            live.set(key, live.get(key) ?? new Set()).get(key)!.add(fn)
+            live
+              .set(key, live.get(key) ?? new Set())
+              .get(key)!
+              .add(fn)
             // A listener added with a signal is removed when the signal aborts.
             ;(o as AddEventListenerOptions | undefined)?.signal?.addEventListener('abort', () => live.get(key)!.delete(fn))
           }
@@ -132,7 +141,8 @@ test.describe('page lifecycle in Chromium', () => {
         }) as typeof target.removeEventListener
       }
     })
-    const listeners = () => app.evaluate(() => (window as unknown as { lifecycleListeners: () => Record<string, number> }).lifecycleListeners())
+    const listeners = () =>
+      app.evaluate(() => (window as unknown as { lifecycleListeners: () => Record<string, number> }).lifecycleListeners())
     const total = async () => Object.values(await listeners()).reduce((a, b) => a + b, 0)
 
     const mark = await openSlow(app, lab.ws('/live'))

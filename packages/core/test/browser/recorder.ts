@@ -52,8 +52,7 @@ export const installRecorder = (page: Page) =>
         }
       if (type === 'state') return p
       if (type === 'message') return { data: typeof p.data === 'string' ? p.data : String(p.data) }
-      if (type === 'reconnecting')
-        return { attempt: p.attempt, delayMs: p.delayMs, ...(p.error ? { error: plain('error', p.error) } : {}) }
+      if (type === 'reconnecting') return { attempt: p.attempt, delayMs: p.delayMs, ...(p.error ? { error: plain('error', p.error) } : {}) }
       if (type === 'redirect')
         return {
           from: p.from,
@@ -99,7 +98,9 @@ export const installRecorder = (page: Page) =>
           const timer = setTimeout(() => {
             waiters.splice(waiters.indexOf(waiter), 1)
             const story = log.map((e) => `${e.index} ${e.id} ${e.type} ${JSON.stringify(e.payload)}`).join('\n')
-            fail(new Error(`no "${type}" event ${JSON.stringify(match ?? {})} for ${id} from #${from} within ${timeoutMs} ms; log:\n${story}`))
+            fail(
+              new Error(`no "${type}" event ${JSON.stringify(match ?? {})} for ${id} from #${from} within ${timeoutMs} ms; log:\n${story}`),
+            )
           }, timeoutMs)
           waiters.push(waiter)
         })
@@ -117,22 +118,24 @@ export const installRecorder = (page: Page) =>
  * the contract, and `reconnecting`/`open`/`close` tell the story.
  */
 export const story = (events: Logged[], { states = false } = {}) =>
-  events.filter((e) => states || e.type !== 'state').map((e) => {
-    const p = e.payload
-    switch (e.type) {
-      case 'state':
-        return `state:${p}`
-      case 'open':
-        return `open:${p.url}`
-      case 'redirect':
-        return `redirect:${p.via}:${p.to}`
-      case 'close':
-        return `close:${p.code}:${p.willReconnect ? 'reconnect' : 'final'}`
-      case 'reconnecting':
-        return `reconnecting:${p.delayMs}`
-      case 'error':
-        return `error:${p.code}`
-      case 'message':
-        return `message:${p.data}`
-    }
-  })
+  events
+    .filter((e) => states || e.type !== 'state')
+    .map((e) => {
+      const p = e.payload
+      switch (e.type) {
+        case 'state':
+          return `state:${p}`
+        case 'open':
+          return `open:${p.url}`
+        case 'redirect':
+          return `redirect:${p.via}:${p.to}`
+        case 'close':
+          return `close:${p.code}:${p.willReconnect ? 'reconnect' : 'final'}`
+        case 'reconnecting':
+          return `reconnecting:${p.delayMs}`
+        case 'error':
+          return `error:${p.code}`
+        case 'message':
+          return `message:${p.data}`
+      }
+    })

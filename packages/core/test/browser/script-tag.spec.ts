@@ -46,9 +46,7 @@ test.describe('the IIFE from a plain <script> tag', () => {
     lab.route('/plain.html', (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PLAIN))
     await app.goto(lab.http('/plain.html'))
     await expect(app.locator('#out')).toHaveText('echo hello from ws://HOST/v2/live')
-    await expect(app.locator('#api')).toHaveText(
-      `version=${pkg.version} connect=function resolve=function FollowSocketError=function`,
-    )
+    await expect(app.locator('#api')).toHaveText(`version=${pkg.version} connect=function resolve=function FollowSocketError=function`)
     await expect(app.locator('#invalid')).toHaveText('INVALID_URL true true')
     expect(v2.received).toEqual(['hello'])
     expect(lab.count('/v1/live', 'get')).toBe(1)

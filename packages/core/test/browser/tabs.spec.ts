@@ -32,7 +32,13 @@ declare global {
  * Opens a tab at the lab's page, loads `followsocket/tabs` and connects to `url` with `options`
  * (share: 'tabs' unless told otherwise). `init` runs before the page's own scripts.
  */
-const openTab = async (context: BrowserContext, lab: Lab, url: string, options: object = { share: 'tabs' }, init?: () => void): Promise<Page> => {
+const openTab = async (
+  context: BrowserContext,
+  lab: Lab,
+  url: string,
+  options: object = { share: 'tabs' },
+  init?: () => void,
+): Promise<Page> => {
   const page = await context.newPage()
   page.on('pageerror', (error) => {
     throw error
@@ -128,7 +134,10 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     await push(feed, followers, 'after')
   })
 
-  test('hand-over under load, 20 runs: two followers send 40 messages each at 10 ms intervals while the leader tab closes; none lost, none twice', async ({ context, lab }) => {
+  test('hand-over under load, 20 runs: two followers send 40 messages each at 10 ms intervals while the leader tab closes; none lost, none twice', async ({
+    context,
+    lab,
+  }) => {
     test.setTimeout(240_000)
     const handovers: number[] = []
     const report: string[] = []
@@ -159,12 +168,16 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
       handovers.push(Date.now() - closedAt)
       // Settled: every message sent and acknowledged by a leader (nothing left to send again).
       for (const page of followers)
-        await expect.poll(() => page.evaluate(() => window.tab.sent == 40 && window.tab.conn.buffered == 0), { ...POLL, timeout: 10_000 }).toBe(true)
+        await expect
+          .poll(() => page.evaluate(() => window.tab.sent == 40 && window.tab.conn.buffered == 0), { ...POLL, timeout: 10_000 })
+          .toBe(true)
       const received = await feed.receivedCount(80)
       const sent = [0, 1].flatMap((n) => Array.from({ length: 40 }, (_, i) => `${n}:${i + 1}`))
       const lost = sent.filter((text) => !received.includes(text))
       const twice = received.filter((text, i) => received.indexOf(text) != i)
-      report.push(`run ${run}: hand-over ${handovers.at(-1)} ms, received ${received.length}, lost ${lost.length}, duplicated ${twice.length}`)
+      report.push(
+        `run ${run}: hand-over ${handovers.at(-1)} ms, received ${received.length}, lost ${lost.length}, duplicated ${twice.length}`,
+      )
       const story = carried.join(' ')
       expect(lost, story).toEqual([])
       // The leader's tab closes (its page hides), so it says bye after its last acknowledgement: no
@@ -172,14 +185,22 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
       expect(twice, story).toEqual([])
       duplicates += twice.length
       // Each tab's messages in its call order.
-      for (const n of [0, 1]) expect([...new Set(received.filter((text) => text.startsWith(`${n}:`)))], story).toEqual(sent.filter((text) => text.startsWith(`${n}:`)))
+      for (const n of [0, 1])
+        expect([...new Set(received.filter((text) => text.startsWith(`${n}:`)))], story).toEqual(
+          sent.filter((text) => text.startsWith(`${n}:`)),
+        )
       for (const page of followers) await page.close()
     }
     const sorted = [...handovers].sort((a, b) => a - b)
-    console.log(`${report.join('\n')}\nduplicated in all: ${duplicates}; hand-over median ${(sorted[9]! + sorted[10]!) / 2} ms, min ${sorted[0]} ms, max ${sorted[19]} ms`)
+    console.log(
+      `${report.join('\n')}\nduplicated in all: ${duplicates}; hand-over median ${(sorted[9]! + sorted[10]!) / 2} ms, min ${sorted[0]} ms, max ${sorted[19]} ms`,
+    )
   })
 
-  test("after a redirect, the next leader opens its socket where the endpoint is now: no preflight, no failed handshake", async ({ context, lab }) => {
+  test('after a redirect, the next leader opens its socket where the endpoint is now: no preflight, no failed handshake', async ({
+    context,
+    lab,
+  }) => {
     const feed = lab.endpoint('/v2/live', { echo: false })
     lab.redirect('/v1/live', lab.ws('/v2/live'))
     const [leader, ...followers] = await threeTabs(context, lab, lab.ws('/v1/live'))
@@ -203,7 +224,10 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     await expect(quitter!.evaluate(() => window.tab.conn.send('x'))).rejects.toThrow(/CLOSED|closed/)
   })
 
-  test('errors and binary messages reach followers as the leader saw them: a FollowSocketError with its code, an ArrayBuffer', async ({ context, lab }) => {
+  test('errors and binary messages reach followers as the leader saw them: a FollowSocketError with its code, an ArrayBuffer', async ({
+    context,
+    lab,
+  }) => {
     const feed = lab.endpoint('/live', { echo: false })
     const url = lab.ws('/live')
     const options = { share: 'tabs', reconnect: { minDelayMs: 20, maxDelayMs: 20 }, discovery: 'off' }
@@ -212,17 +236,27 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     const follower = await openTab(context, lab, url, options)
     await until(follower, 'open')
     await follower.evaluate(() => {
-      window.tab.conn.on('message', ({ data }: { data: unknown }) => data instanceof ArrayBuffer && window.tab.errors.push(`binary ${data.byteLength}`))
-      window.tab.conn.on('reconnecting', ({ error }: { error?: { name: string; code: string } }) => window.tab.errors.push(`reconnecting after ${error?.name} ${error?.code}`))
+      window.tab.conn.on(
+        'message',
+        ({ data }: { data: unknown }) => data instanceof ArrayBuffer && window.tab.errors.push(`binary ${data.byteLength}`),
+      )
+      window.tab.conn.on('reconnecting', ({ error }: { error?: { name: string; code: string } }) =>
+        window.tab.errors.push(`reconnecting after ${error?.name} ${error?.code}`),
+      )
     })
     for (const client of feed.clients) client.send(new Uint8Array([1, 2, 3]))
     await expect.poll(() => follower.evaluate(() => window.tab.errors), POLL).toContain('binary 3')
     // The feed goes away: the leader's handshakes fail, and its errors cross to the follower.
     lab.remove('/live')
     for (const client of feed.clients) client.terminate()
-    await expect.poll(() => follower.evaluate(() => window.tab.errors), POLL).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^HANDSHAKE_FAILED: ws:.* failed/), 'reconnecting after FollowSocketError HANDSHAKE_FAILED']),
-    )
+    await expect
+      .poll(() => follower.evaluate(() => window.tab.errors), POLL)
+      .toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^HANDSHAKE_FAILED: ws:.* failed/),
+          'reconnecting after FollowSocketError HANDSHAKE_FAILED',
+        ]),
+      )
   })
 
   test('a page without BroadcastChannel falls back to a socket of its own', async ({ context, lab }) => {

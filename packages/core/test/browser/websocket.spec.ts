@@ -34,12 +34,26 @@ test.describe('FollowWebSocket in Chromium', () => {
           socket.addEventListener('message', (event) => socket.close(1000, String((event as MessageEvent).data)))
           socket.addEventListener('close', (event) => {
             const close = event as CloseEvent
-            done({ seen, echo: close.reason, resolvedUrl: socket.resolvedUrl, close: { code: close.code, wasClean: close.wasClean, isCloseEvent: event instanceof CloseEvent } })
+            done({
+              seen,
+              echo: close.reason,
+              resolvedUrl: socket.resolvedUrl,
+              close: { code: close.code, wasClean: close.wasClean, isCloseEvent: event instanceof CloseEvent },
+            })
           })
         }),
       lab.ws('/v1/live'),
     )
-    expect(story.seen).toEqual(['constructed:0', 'send:InvalidStateError', 'onopen:1', 'open:1', 'onmessage:1', 'message:1', 'onclose:3', 'close:3'])
+    expect(story.seen).toEqual([
+      'constructed:0',
+      'send:InvalidStateError',
+      'onopen:1',
+      'open:1',
+      'onmessage:1',
+      'message:1',
+      'onclose:3',
+      'close:3',
+    ])
     expect(story.echo).toBe('hello')
     expect(story.close).toEqual({ code: 1000, wasClean: true, isCloseEvent: true })
     expect(story.resolvedUrl).toBe(lab.ws('/v2/live'))

@@ -49,7 +49,9 @@ describe('followsocket doctor, the GET and the upgrade answered alike', () => {
     // A page still connects (where the GET points), so the exit status says so; the mismatch is flagged.
     expect(run.code).toBe(0)
     expect(lineWith(run.stdout, `${s.ws('/v1/live')} → 308`)).toMatch(/^! 1 /)
-    expect(run.stdout).toContain(`! upgrade hop 1: the GET of ${s.http('/v1/live')} redirects to ${s.http('/v2/live')} but the upgrade to ${s.ws('/v3/live')}`)
+    expect(run.stdout).toContain(
+      `! upgrade hop 1: the GET of ${s.http('/v1/live')} redirects to ${s.http('/v2/live')} but the upgrade to ${s.ws('/v3/live')}`,
+    )
     expect(run.stdout).toContain(`the WebSocket opens at ${s.ws('/v2/live')}`)
   })
 })

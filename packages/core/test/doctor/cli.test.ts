@@ -49,7 +49,11 @@ describe('followsocket doctor, as a command', () => {
       // Each proxy's lines beside nginx's, whole, under their heading in the text.
       expect(Object.keys(finding.fix)).toEqual(['headers', 'server', 'nginx', 'haproxy', 'caddy'])
       const { nginx, haproxy, caddy } = finding.fix
-      for (const [form, lines] of [['nginx', nginx], ['HAProxy', haproxy], ['Caddy', caddy]])
+      for (const [form, lines] of [
+        ['nginx', nginx],
+        ['HAProxy', haproxy],
+        ['Caddy', caddy],
+      ])
         expect(text.stdout).toContain(printed(form, lines.split('\n')))
     }
   })
@@ -95,7 +99,9 @@ describe('followsocket doctor, as a command', () => {
 describe.skipIf(!existsSync('/usr/bin/script'))('followsocket doctor, colours', () => {
   const onTty = (command: string, env: Record<string, string | undefined>) =>
     new Promise<string>((done, fail) =>
-      execFile('/usr/bin/script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...env } }, (error, stdout) => (error && error.code !== 1 ? fail(error) : done(stdout))),
+      execFile('/usr/bin/script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...env } }, (error, stdout) =>
+        error && error.code !== 1 ? fail(error) : done(stdout),
+      ),
     )
 
   it('colours a terminal, and not when NO_COLOR is set or stdout is a pipe', async () => {

@@ -14,7 +14,9 @@ describe('followsocket doctor, endpoints a browser page can reach', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`✓ A browser page at ${PAGE} connects after 1 preflight:`)
     expect(run.stdout).toContain(`the WebSocket opens at ${s.ws('/v2/live')}`)
-    expect(lineWith(run.stdout, `GET ${s.http('/v1/live')}`)).toMatch(/^✓ 1 GET .* → 308 .*Origin: https:\/\/app\.example\.com, Access-Control-Allow-Origin: https:\/\/app\.example\.com/)
+    expect(lineWith(run.stdout, `GET ${s.http('/v1/live')}`)).toMatch(
+      /^✓ 1 GET .* → 308 .*Origin: https:\/\/app\.example\.com, Access-Control-Allow-Origin: https:\/\/app\.example\.com/,
+    )
     expect(lineWith(run.stdout, `${s.ws('/v2/live')} → 101`)).toMatch(/^✓ 2 .*Sec-WebSocket-Accept correct/)
     expect(run.stdout).not.toContain('✗')
     // One GET per URL of the chain and one upgrade per hop, from this page's Origin.
@@ -29,7 +31,7 @@ describe('followsocket doctor, endpoints a browser page can reach', () => {
     expect(s.seen).toHaveLength(4)
   })
 
-  it('sends no Origin on a same-origin chain (no --origin: the page is on the endpoint\'s origin)', async () => {
+  it("sends no Origin on a same-origin chain (no --origin: the page is on the endpoint's origin)", async () => {
     const s = await open()
     // No CORS at all: a same-origin page needs none.
     s.redirects = createRedirects({ rules: { '/v1/live': s.ws('/v2/live') } })

@@ -19,7 +19,9 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE)
     expect(run.code).toBe(1)
     expect(lineWith(run.stdout, `GET ${s.http('/v1/live')}`)).toMatch(/^✗ 1 GET .*no Access-Control-Allow-Origin/)
-    expect(run.stdout).toContain(`✗ A browser page at ${PAGE} fails with DISCOVERY_BLOCKED at preflight hop 1: the answer to GET ${s.http('/v1/live')} (308) has no Access-Control-Allow-Origin for Origin: ${PAGE}`)
+    expect(run.stdout).toContain(
+      `✗ A browser page at ${PAGE} fails with DISCOVERY_BLOCKED at preflight hop 1: the answer to GET ${s.http('/v1/live')} (308) has no Access-Control-Allow-Origin for Origin: ${PAGE}`,
+    )
     expect(run.stdout).toContain(`\n    Access-Control-Allow-Origin: ${PAGE}\n    Vary: Origin\n`)
     expect(run.stdout).toContain(`createRedirects({ rules: { '/v1/live': '${s.ws('/v2/live')}' }, origins: ['${PAGE}'] })`)
     expect(run.stdout).toContain(`add_header Access-Control-Allow-Origin "${PAGE}" always;`)
@@ -34,13 +36,10 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
         '    acl followsocket_upgrade hdr(upgrade) -i websocket',
         `    acl followsocket_admitted req.hdr(origin) -m str ${PAGE}`,
         '    http-request set-var(txn.followsocket_moved) bool(true) if followsocket_moved',
-        '    http-request set-var(txn.followsocket_origin) req.hdr(origin)' +
-          ' if followsocket_moved followsocket_admitted',
-        `    http-request redirect code 308 location "${s.ws('/v2/live')}${query}"` +
-          ' if followsocket_moved followsocket_upgrade',
+        '    http-request set-var(txn.followsocket_origin) req.hdr(origin)' + ' if followsocket_moved followsocket_admitted',
+        `    http-request redirect code 308 location "${s.ws('/v2/live')}${query}"` + ' if followsocket_moved followsocket_upgrade',
         `    http-request redirect code 308 location "${s.http('/v2/live')}${query}" if followsocket_moved`,
-        '    http-after-response set-header Access-Control-Allow-Origin "%[var(txn.followsocket_origin)]"' +
-          ` if ${ADMITTED}`,
+        '    http-after-response set-header Access-Control-Allow-Origin "%[var(txn.followsocket_origin)]"' + ` if ${ADMITTED}`,
         `    http-after-response set-header Vary Origin if ${MOVED}`,
       ]),
     )
@@ -84,7 +83,9 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     expect(lineWith(run.stdout, `GET ${b.http('/v1/live')}`)).toMatch(/^✓ 1 /)
     expect(lineWith(run.stdout, `GET ${c.http('/v2/live')}`)).toMatch(/^✗ 2 GET .*Origin: null, no Access-Control-Allow-Origin/)
     expect(lineWith(run.stdout, `GET ${c.http('/v3/live')}`)).toMatch(/^✓ 3 GET .*Origin: null, Access-Control-Allow-Origin: null/)
-    expect(run.stdout).toContain(`fails with DISCOVERY_BLOCKED at preflight hop 2: the answer to GET ${c.http('/v2/live')} (308) has no Access-Control-Allow-Origin for Origin: null`)
+    expect(run.stdout).toContain(
+      `fails with DISCOVERY_BLOCKED at preflight hop 2: the answer to GET ${c.http('/v2/live')} (308) has no Access-Control-Allow-Origin for Origin: null`,
+    )
     expect(run.stdout).toContain(`because the chain crossed origins twice (${PAGE} → ${b.origin} → ${c.origin})`)
     expect(run.stdout).toContain("Admit 'null' here, besides https://app.example.com")
     expect(run.stdout).toContain('\n    Access-Control-Allow-Origin: null\n')
@@ -105,7 +106,7 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     expect(run.stdout).toContain('connects after 2 preflights')
   })
 
-  it("flags Access-Control-Allow-Origin: * with --credentials: exit 1, echo the origin with credentials: true", async () => {
+  it('flags Access-Control-Allow-Origin: * with --credentials: exit 1, echo the origin with credentials: true', async () => {
     const s = await open()
     s.redirects = createRedirects({ rules: { '/v1/live': s.ws('/v2/live') }, origins: '*' })
     s.endpoint('/v2/live', [PAGE])
@@ -113,7 +114,9 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     expect(without.code).toBe(0) // without credentials, '*' admits the page
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE, '--credentials')
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`fails with DISCOVERY_BLOCKED at preflight hop 1: the answer to GET ${s.http('/v1/live')} (308) allows "*", which a credentialed request (--credentials) never accepts`)
+    expect(run.stdout).toContain(
+      `fails with DISCOVERY_BLOCKED at preflight hop 1: the answer to GET ${s.http('/v1/live')} (308) allows "*", which a credentialed request (--credentials) never accepts`,
+    )
     expect(run.stdout).toContain(`\n    Access-Control-Allow-Origin: ${PAGE}\n    Access-Control-Allow-Credentials: true\n`)
     expect(run.stdout).toContain(`origins: ['${PAGE}'], credentials: true })`)
     expect(run.stdout).toContain('add_header Access-Control-Allow-Credentials true always;')
@@ -169,7 +172,9 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE)
     expect(run.code).toBe(0)
     expect(lineWith(run.stdout, `GET ${s.http('/v1/live')}`)).toMatch(/^! 1 /)
-    expect(run.stdout).toContain(`! preflight hop 1: the answer to GET ${s.http('/v1/live')} echoes Access-Control-Allow-Origin: ${PAGE} without Vary: Origin`)
+    expect(run.stdout).toContain(
+      `! preflight hop 1: the answer to GET ${s.http('/v1/live')} echoes Access-Control-Allow-Origin: ${PAGE} without Vary: Origin`,
+    )
     expect(run.stdout).toContain('add_header Vary Origin always;')
     expect(run.stdout).toContain(`http-after-response set-header Vary Origin if ${MOVED}`)
     expect(run.stdout).toContain('\theader @moved Vary Origin\n')

@@ -19,8 +19,8 @@ run('followsocket doctor, its nginx fix in a real nginx', () => {
     await Promise.all(sites.map((s) => s.close()))
   })
 
-  it("takes the map and location it suggests for an Origin: null hop, and then passes", async () => {
-    const open = async () => (sites[sites.push(await site()) - 1]!)
+  it('takes the map and location it suggests for an Origin: null hop, and then passes', async () => {
+    const open = async () => sites[sites.push(await site()) - 1]!
     // A → B → C, where C's /v2/live admits only the page: the hop that gets Origin: null.
     const b = await open()
     const c = await open()
@@ -38,7 +38,9 @@ run('followsocket doctor, its nginx fix in a real nginx', () => {
     const { port } = nginx
     b.redirects = createRedirects({ rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` }, origins: [PAGE] })
     const after = await doctor('doctor', b.ws('/v1/live'), '--origin', PAGE)
-    expect(after.stdout).toContain(`GET http://127.0.0.1:${port}/v2/live → 308 ${c.http('/v3/live')} · Origin: null, Access-Control-Allow-Origin: null`)
+    expect(after.stdout).toContain(
+      `GET http://127.0.0.1:${port}/v2/live → 308 ${c.http('/v3/live')} · Origin: null, Access-Control-Allow-Origin: null`,
+    )
     expect(after.stdout).toContain(`✓ A browser page at ${PAGE} connects after 2 preflights`)
     expect(after.code).toBe(0)
   })

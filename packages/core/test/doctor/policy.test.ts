@@ -38,7 +38,9 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE)
     expect(run.code).toBe(1)
     expect(lineWith(run.stdout, `GET ${s.http('/v1/live')}`)).toMatch(/^✗ 1 /)
-    expect(run.stdout).toContain(`fails with DISCOVERY_BLOCKED at preflight hop 1: GET ${s.http('/v1/live')} answers 308 with Location: ${s.ws('/v2/live')}, and fetch cannot follow a ws(s): Location`)
+    expect(run.stdout).toContain(
+      `fails with DISCOVERY_BLOCKED at preflight hop 1: GET ${s.http('/v1/live')} answers 308 with Location: ${s.ws('/v2/live')}, and fetch cannot follow a ws(s): Location`,
+    )
     expect(run.stdout).toContain(`Answer the GET with the http(s): form, Location: ${s.http('/v2/live')}`)
     expect(run.stdout).toContain(`\n    Location: ${s.http('/v2/live')}\n`)
     expect(run.stdout).toContain(`return 308 ${s.http('/v2/live')}$is_args$args;`)
@@ -65,7 +67,9 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
       const run = await doctor('doctor', secure.ws('/v1/live'), '--origin', PAGE, '--ca', tls.certFile)
       expect(run.code).toBe(1)
       expect(lineWith(run.stdout, `GET ${secure.http('/v1/live')}`)).toMatch(/^✗ 1 GET .* → 308 .*refused: INSECURE_REDIRECT/)
-      expect(run.stdout).toContain(`fails with INSECURE_REDIRECT at preflight hop 1: GET ${secure.http('/v1/live')} redirects from https: to http: (${plain.http('/v2/live')})`)
+      expect(run.stdout).toContain(
+        `fails with INSECURE_REDIRECT at preflight hop 1: GET ${secure.http('/v1/live')} redirects from https: to http: (${plain.http('/v2/live')})`,
+      )
       expect(run.stdout).toContain("an https: page's fetch() blocks it anyway as mixed content")
       expect(run.stdout).toContain(`\n    Location: https://127.0.0.1:${plain.port}/v2/live\n`)
       expect(run.stdout).toContain(`location "https://127.0.0.1:${plain.port}/v2/live%[url,regsub(^[^?]*,)]"`)
@@ -94,7 +98,9 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     const run = await doctor('doctor', s.ws('/a'), '--origin', PAGE)
     expect(run.code).toBe(1)
     expect(lineWith(run.stdout, `GET ${s.http('/b')}`)).toMatch(/^✗ 2 GET .*refused: REDIRECT_LOOP/)
-    expect(run.stdout).toContain(`fails with REDIRECT_LOOP at preflight hop 2: GET ${s.http('/b')} redirects to ${s.http('/a')}, which the chain already requested: a loop`)
+    expect(run.stdout).toContain(
+      `fails with REDIRECT_LOOP at preflight hop 2: GET ${s.http('/b')} redirects to ${s.http('/a')}, which the chain already requested: a loop`,
+    )
   })
 
   it('fails more than 10 redirects with TOO_MANY_REDIRECTS at the 11th', async () => {
@@ -105,7 +111,9 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     const run = await doctor('doctor', s.ws('/h0'), '--origin', PAGE)
     expect(run.code).toBe(1)
     expect(lineWith(run.stdout, `GET ${s.http('/h10')}`)).toMatch(/^✗ 11 GET .*refused: TOO_MANY_REDIRECTS/)
-    expect(run.stdout).toContain(`fails with TOO_MANY_REDIRECTS at preflight hop 11: GET ${s.http('/h10')} → ${s.http('/h11')} is redirect number 11, more than maxRedirects (10)`)
+    expect(run.stdout).toContain(
+      `fails with TOO_MANY_REDIRECTS at preflight hop 11: GET ${s.http('/h10')} → ${s.http('/h11')} is redirect number 11, more than maxRedirects (10)`,
+    )
     expect(s.seen.filter((r) => r.kind == 'get' && r.path == '/h11')).toEqual([])
   })
 
@@ -115,7 +123,9 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE)
     expect(run.code).toBe(1)
     expect(lineWith(run.stdout, `GET ${s.http('/v1/live')}`)).toMatch(/^✗ 1 GET .*refused: REDIRECT_NOT_ALLOWED/)
-    expect(run.stdout).toContain(`fails with REDIRECT_NOT_ALLOWED at preflight hop 1: GET ${s.http('/v1/live')} redirects to javascript:alert(1), which is not an http(s): or ws(s): URL`)
+    expect(run.stdout).toContain(
+      `fails with REDIRECT_NOT_ALLOWED at preflight hop 1: GET ${s.http('/v1/live')} redirects to javascript:alert(1), which is not an http(s): or ws(s): URL`,
+    )
   })
 
   it('fails a Location with user:password@ with REDIRECT_NOT_ALLOWED and gives it without them', async () => {
@@ -124,6 +134,8 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     s.endpoint('/v2/live')
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE)
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`fails with REDIRECT_NOT_ALLOWED at preflight hop 1: GET ${s.http('/v1/live')} redirects to a URL with user:password@`)
+    expect(run.stdout).toContain(
+      `fails with REDIRECT_NOT_ALLOWED at preflight hop 1: GET ${s.http('/v1/live')} redirects to a URL with user:password@`,
+    )
   })
 })

@@ -21,8 +21,7 @@ const exec = promisify(execFile)
 // One fix of each kind, with what changes its lines: CORS or none, one origin or two, credentials,
 // a redirect or the endpoint's own GET, a target whose percent-encoding HAProxy must keep.
 const move = moveOf('https://live.example.com/v1/live', 308, 'wss://live2.example.com/v2/l%C3%AFve')
-const cors = (problem: Cors['problem'], origin: string): Cors =>
-  ({ required: true, origin, problem, varyMissing: false })
+const cors = (problem: Cors['problem'], origin: string): Cors => ({ required: true, origin, problem, varyMissing: false })
 const nullHop = { sent: 'null', origins: [PAGE, 'null'] }
 const moved = { move, path: move.path }
 const own = { path: '/v2/live' }
@@ -112,27 +111,28 @@ for (const proxy of PROXIES) {
     })
 
     const start = proxy.start
-    if (start) it('takes the lines it suggests for an Origin: null hop, and then passes', async () => {
-      const open = async () => sites[sites.push(await site()) - 1]!
-      // A → B → C, where C's /v2/live admits only the page: the hop that gets Origin: null.
-      const b = await open()
-      const c = await open()
-      b.redirects = createRedirects({ rules: { '/v1/live': c.ws('/v2/live') }, origins: [PAGE] })
-      c.redirects = createRedirects({ rules: { '/v2/live': c.ws('/v3/live') }, origins: [PAGE] })
-      c.endpoint('/v3/live', [PAGE, 'null'])
-      const before = await doctor('doctor', b.ws('/v1/live'), '--origin', PAGE, '--json')
-      expect(before.code).toBe(1)
-      const fix: Fix = JSON.parse(before.stdout).findings[0].fix
+    if (start)
+      it('takes the lines it suggests for an Origin: null hop, and then passes', async () => {
+        const open = async () => sites[sites.push(await site()) - 1]!
+        // A → B → C, where C's /v2/live admits only the page: the hop that gets Origin: null.
+        const b = await open()
+        const c = await open()
+        b.redirects = createRedirects({ rules: { '/v1/live': c.ws('/v2/live') }, origins: [PAGE] })
+        c.redirects = createRedirects({ rules: { '/v2/live': c.ws('/v3/live') }, origins: [PAGE] })
+        c.endpoint('/v3/live', [PAGE, 'null'])
+        const before = await doctor('doctor', b.ws('/v1/live'), '--origin', PAGE, '--json')
+        expect(before.code).toBe(1)
+        const fix: Fix = JSON.parse(before.stdout).findings[0].fix
 
-      // The proxy now answers /v2/live with exactly those lines, and B sends pages there.
-      running = await start(fix)
-      const { port } = running
-      b.redirects = createRedirects({ rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` }, origins: [PAGE] })
-      const after = await doctor('doctor', b.ws('/v1/live'), '--origin', PAGE)
-      const hop = `GET http://127.0.0.1:${port}/v2/live → 308 ${c.http('/v3/live')}`
-      expect(after.stdout).toContain(`${hop} · Origin: null, Access-Control-Allow-Origin: null`)
-      expect(after.stdout).toContain(`✓ A browser page at ${PAGE} connects after 2 preflights`)
-      expect(after.code).toBe(0)
-    })
+        // The proxy now answers /v2/live with exactly those lines, and B sends pages there.
+        running = await start(fix)
+        const { port } = running
+        b.redirects = createRedirects({ rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` }, origins: [PAGE] })
+        const after = await doctor('doctor', b.ws('/v1/live'), '--origin', PAGE)
+        const hop = `GET http://127.0.0.1:${port}/v2/live → 308 ${c.http('/v3/live')}`
+        expect(after.stdout).toContain(`${hop} · Origin: null, Access-Control-Allow-Origin: null`)
+        expect(after.stdout).toContain(`✓ A browser page at ${PAGE} connects after 2 preflights`)
+        expect(after.code).toBe(0)
+      })
   })
 }

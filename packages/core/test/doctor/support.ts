@@ -38,17 +38,15 @@ export interface Run {
 /** `node dist/cli.js …args`, resolved when it exits. stdout is a pipe, so no colours. */
 export const doctor = (...args: string[]): Promise<Run> =>
   new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    )
+    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }))
   })
 
 /** A fix's lines for `form` (nginx, HAProxy, Caddy…) as the text report prints them, heading included. */
-export const printed = (form: string, lines: string[]): string =>
-  [`  with ${form}:`, ...lines.map((line) => `    ${line}`)].join('\n')
+export const printed = (form: string, lines: string[]): string => [`  with ${form}:`, ...lines.map((line) => `    ${line}`)].join('\n')
 
 /** The line of `text` that contains `needle` (for asserting the ✓/✗ of one hop). */
-export const lineWith = (text: string, needle: string): string => text.split('\n').find((line) => line.includes(needle)) ?? `(no line with ${needle})`
+export const lineWith = (text: string, needle: string): string =>
+  text.split('\n').find((line) => line.includes(needle)) ?? `(no line with ${needle})`
 
 export interface Seen {
   kind: 'get' | 'upgrade'
@@ -91,7 +89,9 @@ export async function site(tls?: { key: string; cert: string }): Promise<Site> {
     if (!cors) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
     const origin = req.headers.origin
     const allow = cors === '*' ? '*' : origin !== undefined && cors.includes(origin) ? origin : undefined
-    res.writeHead(426, { upgrade: 'websocket', vary: 'Origin', ...(allow && { 'access-control-allow-origin': allow }) }).end('upgrade required')
+    res
+      .writeHead(426, { upgrade: 'websocket', vary: 'Origin', ...(allow && { 'access-control-allow-origin': allow }) })
+      .end('upgrade required')
   }
   const server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest)
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -128,7 +128,9 @@ export async function site(tls?: { key: string; cert: string }): Promise<Site> {
  * A raw TCP server that answers each request head with `answer(head)`, for what a real HTTP
  * server would never send (a 101 with a wrong Sec-WebSocket-Accept).
  */
-export async function rawSite(answer: (head: string) => string): Promise<{ port: number; url(path: string): string; close(): Promise<void> }> {
+export async function rawSite(
+  answer: (head: string) => string,
+): Promise<{ port: number; url(path: string): string; close(): Promise<void> }> {
   const sockets = new Set<Socket>()
   const server: NetServer = createNetServer((socket) => {
     sockets.add(socket)
@@ -168,11 +170,35 @@ export const selfSigned = (): { key: string; cert: string; certFile: string; dis
   const dir = mkdtempSync(join(tmpdir(), 'followsocket-doctor-tls-'))
   const keyFile = join(dir, 'key.pem')
   const certFile = join(dir, 'cert.pem')
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' })
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile, dispose: () => rmSync(dir, { recursive: true, force: true }) }
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  )
+  return {
+    key: readFileSync(keyFile, 'utf8'),
+    cert: readFileSync(certFile, 'utf8'),
+    certFile,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  }
 }
 
 /** Opens sites for this test file's tests: every site a test opens is closed after it. */

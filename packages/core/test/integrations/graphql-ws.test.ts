@@ -45,7 +45,14 @@ const client = (options: Pick<ClientOptions, 'url' | 'webSocketImpl'> & Partial<
 
 /** What a graphql-ws failure was: an error event, a close event, GraphQL errors or an Error. */
 const explain = (failure: any): string =>
-  JSON.stringify({ type: failure?.type, code: failure?.code, reason: failure?.reason, message: failure?.message ?? String(failure), error: failure?.error && String(failure.error), errors: Array.isArray(failure) ? failure : undefined })
+  JSON.stringify({
+    type: failure?.type,
+    code: failure?.code,
+    reason: failure?.reason,
+    message: failure?.message ?? String(failure),
+    error: failure?.error && String(failure.error),
+    errors: Array.isArray(failure) ? failure : undefined,
+  })
 
 /**
  * Subscribes to the ticks and records them. Waits are conditions checked on every event, each

@@ -13,7 +13,12 @@ import { WebSocketServer, type WebSocket } from 'ws'
  * An endpoint at `path` whose every accepted socket goes to `accept`. The lab records upgrades
  * and drops the sockets on close(); `clients` holds the live server-side sockets.
  */
-export function mount(lab: Lab, path: string, accept: (socket: WebSocket, request: IncomingMessage) => void, protocols?: string[]): Endpoint {
+export function mount(
+  lab: Lab,
+  path: string,
+  accept: (socket: WebSocket, request: IncomingMessage) => void,
+  protocols?: string[],
+): Endpoint {
   const endpoint = lab.endpoint(path, { echo: false, ...(protocols ? { protocols } : {}) })
   // The lab runs nextConnection's waiters before it returns to the event loop, so no frame of
   // the client can arrive before `accept` attached its listeners.
@@ -26,7 +31,9 @@ export function mount(lab: Lab, path: string, accept: (socket: WebSocket, reques
 // graphql 16 has no "exports" map: Node (and so graphql-ws, loaded by Node) gets its CommonJS
 // build, while Vite would hand this file its "module" build, and graphql refuses a schema built
 // by "another module or realm". Taking it as Node does keeps one graphql.
-const { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)('graphql') as typeof import('graphql')
+const { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)(
+  'graphql',
+) as typeof import('graphql')
 
 /** One value of the `ticks` subscription: which location served it, and its number there. */
 export interface Tick {

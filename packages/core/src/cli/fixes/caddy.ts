@@ -35,7 +35,13 @@ export const answer = (a: Answer): string => {
     ...(a.move ? query : []),
     ...(a.move || a.vary || alone ? matcher(name, a.path) : []),
     ...(a.move ? matcher('moved_upgrade', a.path, ['header Connection *Upgrade*', 'header Upgrade websocket']) : []),
-    ...(a.origins ? matcher('admitted', a.path, a.origins.map((origin) => `header Origin ${origin}`)) : []),
+    ...(a.origins
+      ? matcher(
+          'admitted',
+          a.path,
+          a.origins.map((origin) => `header Origin ${origin}`),
+        )
+      : []),
     ...(a.vary ? [`header @${name} Vary Origin`] : []),
     ...(a.origins ? ['header @admitted Access-Control-Allow-Origin {http.request.header.Origin}'] : []),
     ...(a.credentials ? [`header @${alone ? name : 'admitted'} Access-Control-Allow-Credentials true`] : []),
