@@ -2,6 +2,8 @@
 // runtime's binary) on 127.0.0.1 at a port picked at run time, configured from a wrangler.jsonc.
 // If workerd cannot start on this machine the error says so: the tests fail, never skip.
 import { Miniflare, type MiniflareOptions } from 'miniflare'
+import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
 import { freePort } from '@followsocket/lab'
 import type { Wrangler } from './recipe'
 
@@ -13,6 +15,20 @@ export interface RunningWorker {
   /** Restarts workerd with these vars over the config's, on the same port, as a deploy would: open sockets are dropped. */
   setVars(vars: Record<string, string>): Promise<void>
   stop(): Promise<void>
+}
+
+/**
+ * workerd's output, less the error (and its stack line) it logs for each write to a client that
+ * was already gone, as a restart (setVars) leaves: expected there, and noise in a test's output.
+ */
+const passOutput = (stdout: Readable, stderr: Readable) => {
+  stdout.pipe(process.stdout)
+  let skipStack = false
+  createInterface({ input: stderr }).on('line', (line) => {
+    const dropped = /disconnected: ::write\(.*\): (Broken pipe|Connection reset by peer)$/.test(line)
+    if (!dropped && !(skipStack && line.startsWith('stack: '))) process.stderr.write(`${line}\n`)
+    skipStack = dropped
+  })
 }
 
 /** Starts `code` (an ES module) with `config`'s compatibility date, flags, Durable Objects and vars; `vars` override the config's. */
@@ -35,6 +51,7 @@ export async function startWorker(code: string, config: Wrangler, vars: Record<s
     port,
     // Durable Objects' storage in memory: nothing is left on disk.
     durableObjectsPersist: false,
+    handleRuntimeStdio: passOutput,
   }
   const mf = new Miniflare(options)
   try {
