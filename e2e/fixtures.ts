@@ -80,7 +80,10 @@ export const test = base.extend<Fixtures>({
     const outside: string[] = []
     await page.context().route(
       (url) => url.hostname !== '127.0.0.1',
-      (route) => (outside.push(route.request().url()), route.abort()),
+      (route) => {
+        outside.push(route.request().url())
+        return route.abort()
+      },
     )
     await page.addInitScript(() => {
       addEventListener('unhandledrejection', (event) => {

@@ -20,7 +20,7 @@ const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclud
   .split('\n')
   .filter((file) => TEXT.test(file) && !/(^|\/)(node_modules|dist|\.reports)\//.test(file))
   // Its own patterns and comments would match.
-  .filter((file) => file != 'scripts/refs.mjs' && existsSync(join(root, file)))
+  .filter((file) => file !== 'scripts/refs.mjs' && existsSync(join(root, file)))
   .sort()
 
 // A path with at least one folder, ending in .md, not inside a URL or a longer path.

@@ -74,7 +74,7 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
     const input = join(dir, 'entry.js')
     writeFileSync(input, code)
     const define = { 'process.env.NODE_ENV': '"production"' }
-    if (bundler == 'esbuild') {
+    if (bundler === 'esbuild') {
       const result = await build({
         entryPoints: [input],
         bundle: true,
@@ -97,7 +97,7 @@ export async function bundle(code, { bundler = 'rolldown', alias = {}, from = tm
       return upFront(
         entry,
         (path) => text.get(path),
-        (path) => outputs[path].imports.filter((i) => i.kind == 'import-statement').map((i) => i.path),
+        (path) => outputs[path].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path),
       )
     }
     const result = await rolldown({
@@ -141,7 +141,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const text = check.file
         ? readFileSync(check.file, 'utf8')
         : await bundle(check.code, { bundler, alias: check.alias, external: check.external })
-      const total = (sizes[check.name + bundler] = gzipSize(text))
+      const total = gzipSize(text)
+      sizes[check.name + bundler] = total
       const size = check.onTopOf ? total - sizes[check.onTopOf + bundler] : total
       const ok = size <= check.budget
       if (!ok) over++

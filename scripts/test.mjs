@@ -33,6 +33,7 @@ for (const [title, script] of [
   ['size budgets', 'scripts/size.mjs'],
   ['packages (npm pack, publint, arethetypeswrong)', 'scripts/packages.mjs'],
   ['README links', 'scripts/links.mjs'],
+  ['format and lint', 'scripts/lint.mjs'],
   ['references to the design notes', 'scripts/refs.mjs'],
 ]) {
   const out = spawnSync(process.execPath, [script], { cwd: root, encoding: 'utf8' })

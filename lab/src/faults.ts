@@ -65,7 +65,13 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
         link.client.pause()
         link.upstream?.pause()
         to.write(chunk)
-        return void setTimeout(() => (link.client.resume(), link.upstream?.resume()), (chunk.length / now.bytesPerSecond) * 1000)
+        return void setTimeout(
+          () => {
+            link.client.resume()
+            link.upstream?.resume()
+          },
+          (chunk.length / now.bytesPerSecond) * 1000,
+        )
       case 'slow-handshake':
         if (fromServer && !link.answered) {
           link.answered = true
@@ -89,11 +95,12 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
     }
     client.on('close', end)
     client.on('error', end)
-    if (fault.kind == 'silent') return
-    const upstream = (link.upstream = tcpConnect(target.port, target.host ?? '127.0.0.1'))
+    if (fault.kind === 'silent') return
+    const upstream = tcpConnect(target.port, target.host ?? '127.0.0.1')
+    link.upstream = upstream
     upstream.on('close', end)
     upstream.on('error', end)
-    client.on('data', (chunk) => (fault.kind == 'reset' ? client.resetAndDestroy() : relay(link, chunk, upstream, false)))
+    client.on('data', (chunk) => (fault.kind === 'reset' ? client.resetAndDestroy() : relay(link, chunk, upstream, false)))
     upstream.on('data', (chunk) => relay(link, chunk, client, true))
   })
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
@@ -105,7 +112,7 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
     http: (path) => `http://127.0.0.1:${port}${path}`,
     set(next) {
       fault = next
-      if (next.kind == 'reset') for (const link of links) link.client.resetAndDestroy()
+      if (next.kind === 'reset') for (const link of links) link.client.resetAndDestroy()
     },
     get open() {
       return links.size

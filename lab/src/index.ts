@@ -243,7 +243,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         opts.onConnection?.(ws)
         ws.on('message', (data, isBinary) => {
           received.push(isBinary ? `<binary ${(data as Buffer).length}>` : data.toString())
-          countWaiters = countWaiters.filter((w) => (received.length >= w.count ? (w.done(received.slice()), false) : true))
+          countWaiters = countWaiters.filter((w) => {
+            if (received.length < w.count) return true
+            w.done(received.slice())
+            return false
+          })
           if (opts.echo !== false) ws.send(data, { binary: isBinary })
           opts.onMessage?.(ws, data as Buffer, isBinary)
         })

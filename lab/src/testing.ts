@@ -19,7 +19,11 @@ export const recorder = <V>() => {
     commits,
     commit(value: V) {
       commits.push(value)
-      waiters = waiters.filter((w) => (w.test(value) ? (w.done(value), false) : true))
+      waiters = waiters.filter((w) => {
+        if (!w.test(value)) return true
+        w.done(value)
+        return false
+      })
     },
     until(test: (value: V) => boolean): Promise<V> {
       const last = commits.at(-1)
@@ -64,7 +68,13 @@ export const browserGlobalsRead = async (act: () => Promise<unknown>): Promise<s
   const saved = BROWSER_GLOBALS.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)] as const)
   for (const [name, descriptor] of saved) {
     const value = descriptor && ('value' in descriptor ? descriptor.value : descriptor.get?.call(globalThis))
-    Object.defineProperty(globalThis, name, { configurable: true, get: () => (read.push(name), value) })
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      get: () => {
+        read.push(name)
+        return value
+      },
+    })
   }
   try {
     await act()

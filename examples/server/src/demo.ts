@@ -63,8 +63,14 @@ async function control(live: Live, req: IncomingMessage, res: ServerResponse, pa
   const action = path.slice('/api/'.length)
   const query = new URL(req.url ?? '/', 'http://x').searchParams
   const reply = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
-  if (req.method === 'GET' && action === 'state') return (reply(live.state()), true)
-  if (req.method !== 'POST') return (res.writeHead(405).end(), true)
+  if (req.method === 'GET' && action === 'state') {
+    reply(live.state())
+    return true
+  }
+  if (req.method !== 'POST') {
+    res.writeHead(405).end()
+    return true
+  }
   switch (action) {
     case 'move':
       live.setMoved(true)
@@ -100,7 +106,8 @@ async function control(live: Live, req: IncomingMessage, res: ServerResponse, pa
       live.setCors(true)
       break
     default:
-      return (res.writeHead(404).end(), true)
+      res.writeHead(404).end()
+      return true
   }
   reply(live.state())
   return true

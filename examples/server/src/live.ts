@@ -205,8 +205,12 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       v2,
     }),
     chats: () => [...chats.values()].map((chat) => ({ ...chat })),
-    setMoved: (value) => void (moved = value),
-    setCors: (value) => void (cors = value),
+    setMoved: (value) => {
+      moved = value
+    },
+    setCors: (value) => {
+      cors = value
+    },
     moveClients: (spreadMs) => moveClients(wssA.clients, v2, { spreadMs }),
     restart() {
       for (const client of everyone()) client.close(1012, 'service restart')

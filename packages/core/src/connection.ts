@@ -74,6 +74,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     return g === generation
   }
 
+  // biome-ignore lint/suspicious/noAssignInExpressions: the statement form costs connect 8 B past its budget
   const setState = (next: ConnectionState): boolean => state === next || say('state', (state = next))
 
   const halt = () => {
@@ -151,7 +152,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onerror = noop
     connectTimer = setTimeout(() => {
       drop()
-      handshakeFailed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
+      handshakeFailed(new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target))
     }, timerDelay(s.connectTimeoutMs))
     ws.onopen = () => {
       clearTimeout(connectTimer)

@@ -50,7 +50,7 @@ export const preflight = async (
     } catch (cause) {
       if (signal?.aborted) throw cause
       if (deadline.aborted)
-        throw new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href} timed out: is it up? Or raise preflight.timeoutMs`, url, cause)
+        throw new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href}: no answer within preflight.timeoutMs`, url, cause)
       throw await unanswered(request, at, url, cause)
     }
   }

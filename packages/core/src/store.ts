@@ -215,6 +215,12 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
  */
 export const track = <T, E extends object>(snapshot: Snapshot<T>, fields: Set<SnapshotField>, target: E): Snapshot<T> & E => {
   for (const key of Object.keys(snapshot) as SnapshotField[])
-    Object.defineProperty(target, key, { enumerable: true, get: () => (fields.add(key), snapshot[key]) })
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      get: () => {
+        fields.add(key)
+        return snapshot[key]
+      },
+    })
   return target as Snapshot<T> & E
 }

@@ -165,7 +165,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   /** This tab holds the lock: open the connection, tell the others, send what is still mine. */
   const lead = () =>
     new Promise<void>((released) => {
-      const c = (live = connectHere(url, rest))
+      const c = connectHere(url, rest)
+      live = c
       for (const type of CONNECTION_EVENTS)
         c.on(type, (payload: any) => {
           if (type == 'redirect') snapshot = { ...snapshot, redirect: payload }

@@ -159,7 +159,7 @@ export class FollowWebSocket extends EventTarget {
     const timer = setTimeout(() => {
       ws.onclose = null
       ws.close()
-      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target} timed out: is it up? Or raise connectTimeoutMs`, target))
+      failed(new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target))
     }, timerDelay(s.connectTimeoutMs))
     // Before open, a failure is handled (and reported) by discovery; after, errors pass through.
     ws.onerror = () => this.#state && this.dispatchEvent(new Event('error'))

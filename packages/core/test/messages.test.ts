@@ -79,9 +79,10 @@ describe("parse: 'json' with a schema", () => {
     const endpoint = lab.endpoint('/live', { echo: false })
     const server = endpoint.nextConnection()
     // zod runs an async refine through its async path, so every validation returns a Promise.
-    const Slow = z
-      .object({ n: z.number(), delayMs: z.number() })
-      .refine(async ({ delayMs }) => (await new Promise((done) => setTimeout(done, delayMs)), true))
+    const Slow = z.object({ n: z.number(), delayMs: z.number() }).refine(async ({ delayMs }) => {
+      await new Promise((done) => setTimeout(done, delayMs))
+      return true
+    })
     const c = track(connect(lab.ws('/live'), { WebSocket: NodeWebSocket, cache: false, parse: 'json', schema: Slow }))
     const events = record(c)
     const socket = await server

@@ -221,7 +221,7 @@ describe('what follows a failure or a close', () => {
     let immediate = 0
     for (let i = 0; i < 100; i++) {
       const step = endings[i % endings.length]!(pace, { ...S, reconnect: { ...RECONNECT, maxRetries: Infinity } }, NOW)
-      if (step.kind == 'now') immediate++
+      if (step.kind === 'now') immediate++
       pace = step.pace
     }
     expect(immediate).toBe(1)

@@ -74,7 +74,7 @@ describe('heartbeat.reply', () => {
   it("the server's pong is traffic: never parsed, never delivered, no INVALID_MESSAGE", async () => {
     const endpoint = lab.endpoint('/beat', {
       echo: false,
-      onMessage: (ws, data) => ws.send(data.toString() == 'ping' ? 'pong' : JSON.stringify({ echo: data.toString() })),
+      onMessage: (ws, data) => ws.send(data.toString() === 'ping' ? 'pong' : JSON.stringify({ echo: data.toString() })),
     })
     const c = connect(lab.ws('/beat'), {
       WebSocket: NodeWebSocket,

@@ -130,7 +130,12 @@ describe('shouldReconnect is asked about every close, moves included', () => {
     const moved = lab.endpoint('/new')
     lab.endpoint('/old', { onConnection: (ws) => ws.close(4308, lab.ws('/new')) })
     const asked: number[] = []
-    const c = live('/old', { shouldReconnect: ({ code }) => (asked.push(code), false) })
+    const c = live('/old', {
+      shouldReconnect: ({ code }) => {
+        asked.push(code)
+        return false
+      },
+    })
     const closed = next(c, 'state', (state) => state === 'closed')
     expect(await next(c, 'close')).toMatchObject({ code: 4308, willReconnect: false })
     await closed

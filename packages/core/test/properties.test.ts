@@ -165,17 +165,17 @@ describe('the failure decision', () => {
         let pace: Pace = FRESH
         let immediate = 0
         for (const e of endings) {
-          if (e.kind == 'closed' && e.uptimeMs >= 5000) immediate = 0
+          if (e.kind === 'closed' && e.uptimeMs >= 5000) immediate = 0
           const now = { offline: false, random }
           const step: Step =
-            e.kind == 'failed'
+            e.kind === 'failed'
               ? afterFailure(new FollowSocketError(e.code, e.code, A), e.via, pace, S, now)
               : afterClose({ code: e.code, reason: e.reason, wasClean: true }, e.at, A, e.uptimeMs, pace, S, now)
           steps++
           // The preflight after a failed direct handshake is part of the same attempt, not a reopen.
-          if (step.kind == 'now' && step.then != 'preflight') immediate++
+          if (step.kind === 'now' && step.then !== 'preflight') immediate++
           expect(immediate).toBeLessThanOrEqual(1)
-          if (step.kind == 'wait') expect(step.delayMs).toBeGreaterThanOrEqual(0)
+          if (step.kind === 'wait') expect(step.delayMs).toBeGreaterThanOrEqual(0)
           pace = step.pace
         }
       }),

@@ -99,7 +99,12 @@ describe('reconnect after the server closes', () => {
   it('does not reconnect when shouldReconnect says no, and asks it with the close details', async () => {
     const endpoint = lab.endpoint('/live')
     const asked: unknown[] = []
-    const c = live('/live', { shouldReconnect: (close) => (asked.push(close), false) })
+    const c = live('/live', {
+      shouldReconnect: (close) => {
+        asked.push(close)
+        return false
+      },
+    })
     const events = record(c)
     await next(c, 'open')
 

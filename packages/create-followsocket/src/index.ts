@@ -26,7 +26,10 @@ function main(argv: string[]): number {
   } catch (error) {
     return fail(`${(error as Error).message}\n\n${USAGE}`)
   }
-  if (args.values.help) return (console.log(USAGE), 0)
+  if (args.values.help) {
+    console.log(USAGE)
+    return 0
+  }
   if (args.positionals.length > 1) return fail(`One folder at a time (got ${args.positionals.join(', ')})\n\n${USAGE}`)
 
   try {

@@ -105,7 +105,13 @@ describe('one connection per hook', () => {
       <Live
         url={lab.ws('/live')}
         seen={seen}
-        options={{ onMessage: ({ data }) => (late.push(data), echoed()), shouldReconnect: () => false }}
+        options={{
+          onMessage: ({ data }) => {
+            late.push(data)
+            echoed()
+          },
+          shouldReconnect: () => false,
+        }}
       />,
     )
     seen.commits.at(-1)!.result.send('hello')

@@ -142,9 +142,16 @@ describe('one connection per composable', () => {
     await seen.until((s) => s.state === 'open')
     const first = only(endpoint.clients)
 
-    const echo = new Promise(
-      (done) => (options.value = { protocols: 'v1', shouldReconnect: () => true, onMessage: ({ data }) => (late.push(data), done(data)) }),
-    )
+    const echo = new Promise((done) => {
+      options.value = {
+        protocols: 'v1',
+        shouldReconnect: () => true,
+        onMessage: ({ data }) => {
+          late.push(data)
+          done(data)
+        },
+      }
+    })
     await nextTick()
     seen.commits.at(-1)!.result.send('hello')
     await echo

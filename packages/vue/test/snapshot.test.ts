@@ -178,7 +178,10 @@ describe('lastMessage', () => {
           expectTypeOf(result.lastMessage).toEqualTypeOf<ComputedRef<{ type: 'tick'; at: Date } | undefined>>()
           expectTypeOf(result).toEqualTypeOf<UseFollowSocketReturn<{ type: 'tick'; at: Date }>>()
           typed = result
-          return () => (seen.commit({ lastMessage: result.lastMessage.value, result }), h('p'))
+          return () => {
+            seen.commit({ lastMessage: result.lastMessage.value, result })
+            return h('p')
+          }
         },
       }),
     )

@@ -33,7 +33,7 @@ class Usage extends Error {}
 
 /** A page origin as browsers send it: scheme://host[:port], or null (an opaque origin). */
 const pageOrigin = (value: string): string => {
-  if (value == 'null') return value
+  if (value === 'null') return value
   const url = URL.canParse(value) ? new URL(value) : undefined
   if (!url || !/^https?:$/.test(url.protocol))
     throw new Usage(`--origin ${value} is not an origin: write scheme://host[:port], e.g. https://app.example.com`)
@@ -60,11 +60,17 @@ const run = async (argv: string[]): Promise<number> => {
     throw new Usage((error as Error).message)
   }
   const { values, positionals } = parsed
-  if (values.help) return (process.stdout.write(HELP), 0)
-  if (values.version) return (process.stdout.write(`${version}\n`), 0)
+  if (values.help) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  if (values.version) {
+    process.stdout.write(`${version}\n`)
+    return 0
+  }
   const [command, url, ...extra] = positionals
   if (command === undefined) throw new Usage('a command is missing')
-  if (command != 'doctor') throw new Usage(`unknown command ${command}`)
+  if (command !== 'doctor') throw new Usage(`unknown command ${command}`)
   if (url === undefined) throw new Usage('doctor needs the endpoint URL')
   if (extra.length) throw new Usage(`unexpected argument ${extra[0]}`)
   let ca: string | undefined
@@ -84,7 +90,7 @@ const run = async (argv: string[]): Promise<number> => {
     })
   } catch (error) {
     // A URL that is not one is a usage mistake; anything else is a bug worth its stack.
-    if (isFollowSocketError(error) && error.code == 'INVALID_URL') throw new Usage(`${url} is not a ws(s): or http(s): URL`)
+    if (isFollowSocketError(error) && error.code === 'INVALID_URL') throw new Usage(`${url} is not a ws(s): or http(s): URL`)
     throw error
   }
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, wantsColor(process.stdout, process.env)))

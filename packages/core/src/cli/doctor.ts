@@ -45,7 +45,7 @@ export interface DoctorOptions {
   tls: Pick<Net, 'insecure' | 'ca'>
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n == 1 ? '' : 's'}`
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** Runs both walks against `options.url` and judges them. Throws INVALID_URL for a URL that is not ws(s)/http(s). */
 export async function doctor(options: DoctorOptions): Promise<Report> {
@@ -77,11 +77,15 @@ export async function doctor(options: DoctorOptions): Promise<Report> {
   let target: Finding[] = []
   if (!direct && last.status !== undefined && !redirects(last) && !last.refused) {
     const url = toWs(new URL(last.url))
-    const hop = upgrade.find((h) => h.url == url) ?? (report.handshake = await handshakeHop(1, new URL(url), page, net))
+    let hop = upgrade.find((h) => h.url === url)
+    if (!hop) {
+      hop = await handshakeHop(1, new URL(url), page, net)
+      report.handshake = hop
+    }
     target = targetFindings(last, hop, preflight.length - 1, page, credentials)
   }
   // "The GET must be redirected too" is the last GET's finding, and its fix carries that answer's CORS headers.
-  const mustRedirect = target[0]?.walk == 'preflight'
+  const mustRedirect = target[0]?.walk === 'preflight'
   const findings = [
     ...preflightFindings(preflight, page, credentials, mustRedirect ? last.n : undefined),
     ...target,
@@ -89,18 +93,18 @@ export async function doctor(options: DoctorOptions): Promise<Report> {
   ]
   if (direct)
     for (const finding of findings)
-      if (finding.severity == 'error') {
+      if (finding.severity === 'error') {
         finding.severity = 'warning'
         finding.detail += ` This matters only with discovery: 'preflight': with the default 'auto' the page opens ${start.href} directly.`
         delete finding.code
       }
-  report.findings = [...findings.filter((f) => f.severity == 'error'), ...findings.filter((f) => f.severity == 'warning')]
+  report.findings = [...findings.filter((f) => f.severity === 'error'), ...findings.filter((f) => f.severity === 'warning')]
   report.verdict = verdict(report, direct)
   return report
 }
 
 const verdict = (report: Report, direct: boolean): Verdict => {
-  const failure = report.findings.find((f) => f.severity == 'error')
+  const failure = report.findings.find((f) => f.severity === 'error')
   if (failure)
     return {
       connects: false,

@@ -24,7 +24,7 @@ export interface Finding {
 export const redirects = (hop: { status?: number; location?: string } | undefined): boolean =>
   REDIRECT.includes(hop?.status ?? 0) && hop?.location !== undefined
 /** A completed opening handshake: 101, Upgrade: websocket and the right Sec-WebSocket-Accept. */
-export const opens = (hop: UpgradeHop): boolean => hop.status == 101 && hop.accept == 'ok' && hop.upgradeHeader === true
+export const opens = (hop: UpgradeHop): boolean => hop.status === 101 && hop.accept === 'ok' && hop.upgradeHeader === true
 const originOf = (url: string) => new URL(toHttp(new URL(url))).origin
 const pathOf = (url: string) => new URL(url).pathname
 const at = (walk: Finding['walk'], hop: { n: number; url: string }) => ({ walk, hop: hop.n, url: hop.url })
@@ -130,7 +130,7 @@ export const targetFindings = (last: GetHop, hop: UpgradeHop, followed: number, 
       code,
       title: `no WebSocket at ${hop.url}: ${problem}`,
       detail: `A page ${followed ? 'is sent here by the preflight and opens' : 'opens'} its socket here; it fails, and the client reports ${code}.`,
-      ...(hop.status !== undefined && hop.status != 101 && { fix: endpointFix(pathOf(hop.url)) }),
+      ...(hop.status !== undefined && hop.status !== 101 && { fix: endpointFix(pathOf(hop.url)) }),
     },
   ]
 }
@@ -140,8 +140,8 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
   for (let i = 0; i < Math.min(chain.length, upgrade.length); i++) {
     const get = chain[i]!
     const up = upgrade[i]!
-    if (get.status === undefined || up.status === undefined || toHttp(new URL(up.url)) != get.url || !redirects(get)) break
-    if (redirects(up) && toHttp(new URL(get.to!)) != toHttp(new URL(up.to!)))
+    if (get.status === undefined || up.status === undefined || toHttp(new URL(up.url)) !== get.url || !redirects(get)) break
+    if (redirects(up) && toHttp(new URL(get.to!)) !== toHttp(new URL(up.to!)))
       return [
         {
           ...at('upgrade', up),
@@ -163,7 +163,7 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
   }
   const get = chain.at(-1)!
   const up = upgrade.at(-1)!
-  return get.status !== undefined && !redirects(get) && opens(up) && toWs(new URL(get.url)) != up.url
+  return get.status !== undefined && !redirects(get) && opens(up) && toWs(new URL(get.url)) !== up.url
     ? [
         {
           ...at('upgrade', up),
@@ -182,7 +182,7 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
  */
 const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding | undefined => {
   const status = last.status
-  if (hop.status === undefined || hop.status == 101 || last.cors?.problem || toWs(new URL(last.url)) != hop.url) return
+  if (hop.status === undefined || hop.status === 101 || last.cors?.problem || toWs(new URL(last.url)) !== hop.url) return
   const where = { ...at('upgrade', hop), severity: 'error' as const, code: 'HANDSHAKE_FAILED' as const }
   if (last.retryAfter) {
     const { value, readable } = last.retryAfter
@@ -195,7 +195,7 @@ const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding |
       ...(!readable && { fix: retryAfterFix(value, page) }),
     }
   }
-  if (status == 401 || status == 403)
+  if (status === 401 || status === 403)
     return {
       ...where,
       title: `${hop.url} refuses the credentials: it answers the GET and the upgrade with ${status}`,
@@ -207,11 +207,11 @@ const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding |
 const handshakeProblem = (hop: UpgradeHop): string | undefined =>
   hop.error !== undefined
     ? hop.error
-    : hop.status != 101
+    : hop.status !== 101
       ? `it answers the upgrade with ${hop.status} instead of 101 Switching Protocols`
-      : hop.accept == 'missing'
+      : hop.accept === 'missing'
         ? 'its 101 has no Sec-WebSocket-Accept'
-        : hop.accept == 'wrong'
+        : hop.accept === 'wrong'
           ? `its 101 carries Sec-WebSocket-Accept: ${hop.gotAccept}, but for the key sent it must be ${hop.expectedAccept} (RFC 6455 §4.2.2: base64 of SHA-1 of the key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)`
           : !hop.upgradeHeader
             ? 'its 101 has no Upgrade: websocket'
@@ -228,8 +228,8 @@ const corsWords = (hop: GetHop, cors: Cors, chain: GetHop[], page: string): Pick
     'no-credentials': `admits ${cors.origin} without Access-Control-Allow-Credentials: true, which a credentialed request needs`,
   }[cors.problem!]
   let why = ''
-  const first = chain.findIndex((h) => h.cors?.origin == 'null')
-  if (cors.origin == 'null' && page != 'null' && first > 0) {
+  const first = chain.findIndex((h) => h.cors?.origin === 'null')
+  if (cors.origin === 'null' && page !== 'null' && first > 0) {
     const origins = [page, originOf(chain[first - 1]!.url), originOf(chain[first]!.url)]
     why =
       `The browser sends Origin: null here because the chain crossed origins twice (${origins.join(' → ')}): a redirect to another origin ` +

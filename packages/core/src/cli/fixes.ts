@@ -53,7 +53,7 @@ const corsHeaders = (sent: string, credentials: boolean) => [
 export const moveOf = (from: string, status: number, to: string): Move => {
   const request = new URL(from)
   const target = new URL(to)
-  if (target.search == request.search) target.search = ''
+  if (target.search === request.search) target.search = ''
   return { path: request.pathname, status, target }
 }
 
@@ -61,7 +61,7 @@ export const moveOf = (from: string, status: number, to: string): Move => {
  * Origins a hop must admit: the Origin it was sent, and the page's own as well when that was
  * `null` (a page that connects to this URL directly sends its own origin).
  */
-export const originsFor = (sent: string, page: string): string[] => (sent == 'null' && page != 'null' ? [page, 'null'] : [sent])
+export const originsFor = (sent: string, page: string): string[] => (sent === 'null' && page !== 'null' ? [page, 'null'] : [sent])
 
 const proxies = (answer: Answer): Pick<Fix, 'nginx' | 'haproxy' | 'caddy'> => ({
   nginx: nginx.answer(answer),
@@ -71,7 +71,7 @@ const proxies = (answer: Answer): Pick<Fix, 'nginx' | 'haproxy' | 'caddy'> => ({
 
 const rule = (move: Move, origins: string[] | undefined, credentials: boolean) =>
   `createRedirects({ rules: { ${quote(move.path)}: ${quote(toWs(move.target))} }` +
-  (move.status != 308 ? `, status: ${move.status}` : '') +
+  (move.status !== 308 ? `, status: ${move.status}` : '') +
   (origins ? `, origins: [${origins.map(quote).join(', ')}]` : '') +
   (credentials ? ', credentials: true' : '') +
   ' })'
@@ -91,7 +91,7 @@ export const corsFix = (cors: Cors, page: string, credentials: boolean, where: {
   const sent = cors.origin!
   const origins = originsFor(sent, page)
   // The origin is admitted already; only the credentials header is missing.
-  if (cors.problem == 'no-credentials')
+  if (cors.problem === 'no-credentials')
     return {
       headers: [CREDENTIALS],
       server: where.move ? rule(where.move, origins, true) : SET_CREDENTIALS,

@@ -67,8 +67,8 @@ const countHeaders = (res: IncomingMessage): Record<string, number> => {
 
 /** Words for a failed request, with the hint a server owner needs. */
 export const whyNoAnswer = (error: NodeJS.ErrnoException, url: URL, ms: number): NetFailure => {
-  const where = `${url.hostname}:${url.port || (url.protocol == 'https:' || url.protocol == 'wss:' ? 443 : 80)}`
-  if (error.name == 'TimeoutError' || error.name == 'AbortError') return { error: `no answer within ${ms} ms`, timeout: true }
+  const where = `${url.hostname}:${url.port || (url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80)}`
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return { error: `no answer within ${ms} ms`, timeout: true }
   switch (error.code) {
     case 'ECONNREFUSED':
       return { error: `connection refused: nothing listens on ${where}` }
@@ -92,7 +92,7 @@ const send = (url: URL, headers: Record<string, string>, net: Net, ms: number): 
     agent: false as const,
     signal: AbortSignal.timeout(ms),
   }
-  return url.protocol == 'https:' ? httpsRequest(url, { ...options, ...tls(net) }) : httpRequest(url, options)
+  return url.protocol === 'https:' ? httpsRequest(url, { ...options, ...tls(net) }) : httpRequest(url, options)
 }
 
 /**

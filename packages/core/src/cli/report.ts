@@ -15,7 +15,7 @@ const paint = (on: boolean) => {
 const MARK = { ok: '✓', warning: '!', error: '✗' }
 
 const worst = (findings: Finding[]): keyof typeof MARK =>
-  findings.some((f) => f.severity == 'error') ? 'error' : findings.length ? 'warning' : 'ok'
+  findings.some((f) => f.severity === 'error') ? 'error' : findings.length ? 'warning' : 'ok'
 
 const getLine = (hop: GetHop, credentials: boolean): string => {
   if (hop.error !== undefined) return `GET ${hop.url} → ${hop.error}`
@@ -40,8 +40,8 @@ const getLine = (hop: GetHop, credentials: boolean): string => {
 const upgradeLine = (hop: UpgradeHop): string => {
   if (hop.error !== undefined) return `${hop.url} → ${hop.error}`
   const answer =
-    hop.status == 101
-      ? `101 · Sec-WebSocket-Accept ${hop.accept == 'ok' ? 'correct' : hop.accept}`
+    hop.status === 101
+      ? `101 · Sec-WebSocket-Accept ${hop.accept === 'ok' ? 'correct' : hop.accept}`
       : `${hop.status}${hop.to !== undefined ? ` ${hop.to}` : ''}`
   return `${hop.url} → ${answer}${hop.refused ? ` · refused: ${hop.refused.code}` : ''}`
 }
@@ -54,25 +54,25 @@ const indent = (text: string, by: string) =>
 
 export const render = (report: Report, color: boolean): string => {
   const c = paint(color)
-  const mark = (kind: keyof typeof MARK) => (kind == 'ok' ? c.green : kind == 'error' ? c.red : c.yellow)(MARK[kind])
-  const on = (walk: Finding['walk'], match: (f: Finding) => boolean) => report.findings.filter((f) => f.walk == walk && match(f))
+  const mark = (kind: keyof typeof MARK) => (kind === 'ok' ? c.green : kind === 'error' ? c.red : c.yellow)(MARK[kind])
+  const on = (walk: Finding['walk'], match: (f: Finding) => boolean) => report.findings.filter((f) => f.walk === walk && match(f))
   const out: string[] = []
   out.push(c.bold(`followsocket doctor ${report.url}`))
-  const page = report.origin == 'null' ? 'with an opaque origin (null)' : `at ${report.origin}`
+  const page = report.origin === 'null' ? 'with an opaque origin (null)' : `at ${report.origin}`
   out.push(
     `page origin ${report.origin}${report.originAssumed ? c.dim(" (the endpoint's own; --origin <origin> checks a page elsewhere)") : ''}${report.credentials ? ", credentials: 'include'" : ''}`,
   )
   out.push('', c.bold('preflight') + c.dim(" · GET, as a page's fetch() sends it, hop by hop"))
   for (const hop of report.preflight) {
-    const kind = hop.refused || hop.error !== undefined ? 'error' : worst(on('preflight', (f) => f.hop == hop.n))
+    const kind = hop.refused || hop.error !== undefined ? 'error' : worst(on('preflight', (f) => f.hop === hop.n))
     out.push(`${mark(kind)} ${hop.n} ${getLine(hop, report.credentials)}`)
   }
   out.push(c.bold('upgrade') + c.dim(' · the WebSocket handshake, hop by hop'))
   const upgrades: [UpgradeHop, string][] = report.upgrade.map((hop) => [hop, `${hop.n} `])
   if (report.handshake) upgrades.push([report.handshake, 'where the page opens: '])
   for (const [hop, label] of upgrades) {
-    const findings = on('upgrade', (f) => f.url == hop.url)
-    const kind = hop.refused || hop.error !== undefined || (hop.status == 101 && hop.accept != 'ok') ? 'error' : worst(findings)
+    const findings = on('upgrade', (f) => f.url === hop.url)
+    const kind = hop.refused || hop.error !== undefined || (hop.status === 101 && hop.accept !== 'ok') ? 'error' : worst(findings)
     out.push(`${mark(kind)} ${label}${upgradeLine(hop)}`)
   }
   const { verdict } = report

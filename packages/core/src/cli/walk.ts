@@ -68,7 +68,7 @@ const step = (at: URL, location: string, seen: string[], n: number, policy: Disc
 // Mixed Content: an https: page may not fetch http: URLs, except potentially trustworthy ones
 // (Secure Contexts: localhost, *.localhost, 127.0.0.0/8, ::1), which browsers let through.
 const isLoopback = (url: URL) => /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname) || url.hostname.endsWith('.localhost')
-export const blocksMixed = (page: string, url: URL): boolean => page.startsWith('https:') && url.protocol == 'http:' && !isLoopback(url)
+export const blocksMixed = (page: string, url: URL): boolean => page.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)
 
 /**
  * Walk 1, the preflight as a browser sends it (Fetch standard, main fetch and HTTP-redirect fetch):
@@ -95,13 +95,16 @@ export const preflightWalk = async (
     const hop: GetHop = { n, url: at.href, ...(blocksMixed(page, at) && { mixedContent: true as const }) }
     hops.push(hop)
     const answer = await get(at, origin, net)
-    if ('error' in answer) return (Object.assign(hop, answer), hops)
+    if ('error' in answer) {
+      Object.assign(hop, answer)
+      return hops
+    }
     hop.status = answer.status
     const location = answer.headers.location
     if (location !== undefined) hop.location = location
     hop.cors = corsCheck(answer, origin, credentials)
     const retryAfter = answer.headers['retry-after']
-    if ((hop.status == 429 || hop.status == 503) && retryAfter) {
+    if ((hop.status === 429 || hop.status === 503) && retryAfter) {
       // A CORS request's page reads only the headers the answer exposes (a wildcard does not
       // cover credentialed requests); same-origin, every header.
       const exposed = String(answer.headers['access-control-expose-headers'] ?? '')
@@ -115,7 +118,10 @@ export const preflightWalk = async (
     if (!isRedirect(hop.status, location)) return hops
     const { to, refused } = step(at, location!, seen, n, policy)
     hop.to = to.href
-    if (refused) return ((hop.refused = refused), hops)
+    if (refused) {
+      hop.refused = refused
+      return hops
+    }
     // Fetch: "if locationURL's scheme is not an HTTP(S) scheme, return a network error". The
     // walk goes on with the http(s) twin, as a Node client would, to find later problems too.
     if (/^wss?:$/.test(to.protocol)) hop.wsLocation = true
@@ -142,7 +148,10 @@ export const upgradeWalk = async (start: URL, page: string, policy: DiscoverySet
     if (!isRedirect(hop.status, hop.location)) return hops
     const { to, refused } = step(at, hop.location!, seen, n, policy)
     hop.to = toWs(to)
-    if (refused) return ((hop.refused = refused), hops)
+    if (refused) {
+      hop.refused = refused
+      return hops
+    }
     seen.push(toHttp(at))
     at = to
   }
@@ -156,7 +165,7 @@ export const handshakeHop = async (n: number, url: URL, page: string, net: Net):
   hop.status = answer.status
   const location = answer.headers?.location
   if (location !== undefined) hop.location = location
-  if (answer.status == 101) {
+  if (answer.status === 101) {
     const got = answer.headers?.['sec-websocket-accept']
     Object.assign(
       hop,

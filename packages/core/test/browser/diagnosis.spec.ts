@@ -31,7 +31,11 @@ const startServer = async (answer: {
     url: `ws://127.0.0.1:${port}/live`,
     seen,
     count: (kind: 'get' | 'upgrade') => seen.filter((r) => r.kind === kind).length,
-    close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections()
+        server.close(() => done())
+      }),
   }
 }
 
@@ -195,7 +199,10 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
     },
     {
       name: 'a 308 loop (same-origin)',
-      answer: (at) => (at.redirect('/live', at.ws('/loop')), at.redirect('/loop', at.ws('/live'))),
+      answer: (at) => {
+        at.redirect('/live', at.ws('/loop'))
+        at.redirect('/loop', at.ws('/live'))
+      },
       code: 'HANDSHAKE_FAILED',
       message: NOWHERE,
       upgrades: 1,
@@ -211,7 +218,10 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
     },
     {
       name: "a 308 to another origin's 403 without CORS (same-origin start)",
-      answer: (at, other) => (other.status('/live', 403, { cors: false }), at.redirect('/live', other.ws('/live'))),
+      answer: (at, other) => {
+        other.status('/live', 403, { cors: false })
+        at.redirect('/live', other.ws('/live'))
+      },
       code: 'DISCOVERY_BLOCKED',
       upgrades: 1,
       gets: 3,

@@ -33,7 +33,12 @@ const subscribe = async (page: Page, url: string, impl: 'FollowWebSocket' | 'Web
       const wake = () => checks.forEach((check) => check() && checks.delete(check))
       const waitFor = (what: string, ready: () => boolean) =>
         new Promise<void>((done, fail) => {
-          const check = () => ready() && (clearTimeout(timer), done(), true)
+          const check = () => {
+            if (!ready()) return false
+            clearTimeout(timer)
+            done()
+            return true
+          }
           const timer = setTimeout(() => {
             checks.delete(check)
             fail(

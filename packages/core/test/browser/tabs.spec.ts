@@ -156,7 +156,7 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
         await page.evaluate((n) => {
           const timer = setInterval(() => {
             window.tab.conn.send(`${n}:${++window.tab.sent}`)
-            if (window.tab.sent == 40) clearInterval(timer)
+            if (window.tab.sent === 40) clearInterval(timer)
           }, 10)
         }, n)
       // The leader goes while both are sending: a quarter of the way in.
@@ -169,12 +169,12 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
       // Settled: every message sent and acknowledged by a leader (nothing left to send again).
       for (const page of followers)
         await expect
-          .poll(() => page.evaluate(() => window.tab.sent == 40 && window.tab.conn.buffered == 0), { ...POLL, timeout: 10_000 })
+          .poll(() => page.evaluate(() => window.tab.sent === 40 && window.tab.conn.buffered === 0), { ...POLL, timeout: 10_000 })
           .toBe(true)
       const received = await feed.receivedCount(80)
       const sent = [0, 1].flatMap((n) => Array.from({ length: 40 }, (_, i) => `${n}:${i + 1}`))
       const lost = sent.filter((text) => !received.includes(text))
-      const twice = received.filter((text, i) => received.indexOf(text) != i)
+      const twice = received.filter((text, i) => received.indexOf(text) !== i)
       report.push(
         `run ${run}: hand-over ${handovers.at(-1)} ms, received ${received.length}, lost ${lost.length}, duplicated ${twice.length}`,
       )

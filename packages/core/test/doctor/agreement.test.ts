@@ -16,7 +16,7 @@ describe('followsocket doctor, the GET and the upgrade answered alike', () => {
       // Only the upgrade goes through the redirects: the app answers the GET.
       s.upgrade = (req, socket) => redirects.upgrade(req, socket)
       s.get = (req, res) => {
-        if (req.url != '/v1/live') return false
+        if (req.url !== '/v1/live') return false
         res.writeHead(status, { 'access-control-allow-origin': PAGE, vary: 'Origin' }).end(body)
         return true
       }

@@ -13,7 +13,7 @@ const brokenSite = async () => {
   const s = await open()
   s.redirects = createRedirects({ rules: { '/v1/live': s.ws('/v2/live') } })
   s.get = (req, res) => {
-    if (req.url != '/v2/live') return false
+    if (req.url !== '/v2/live') return false
     res.writeHead(426, { 'access-control-allow-origin': PAGE }).end()
     return true
   }

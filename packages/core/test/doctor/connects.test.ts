@@ -40,7 +40,7 @@ describe('followsocket doctor, endpoints a browser page can reach', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`page origin ${s.origin} (the endpoint's own`)
     expect(run.stdout).toContain('connects after 1 preflight')
-    expect(s.seen.filter((r) => r.kind == 'get').map((r) => r.origin)).toEqual([undefined, undefined])
+    expect(s.seen.filter((r) => r.kind === 'get').map((r) => r.origin)).toEqual([undefined, undefined])
   })
 
   it('says "connects directly" for an endpoint that answers 101 itself, with no preflight', async () => {

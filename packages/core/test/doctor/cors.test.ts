@@ -78,8 +78,8 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     const run = await doctor('doctor', b.ws('/v1/live'), '--origin', PAGE)
     expect(run.code).toBe(1)
     // What a browser sends: the page's origin to B, then null to C (B → C left an origin that is not the page's).
-    expect(b.seen.filter((r) => r.kind == 'get').map((r) => r.origin)).toEqual([PAGE])
-    expect(c.seen.filter((r) => r.kind == 'get').map((r) => r.origin)).toEqual(['null', 'null'])
+    expect(b.seen.filter((r) => r.kind === 'get').map((r) => r.origin)).toEqual([PAGE])
+    expect(c.seen.filter((r) => r.kind === 'get').map((r) => r.origin)).toEqual(['null', 'null'])
     expect(lineWith(run.stdout, `GET ${b.http('/v1/live')}`)).toMatch(/^✓ 1 /)
     expect(lineWith(run.stdout, `GET ${c.http('/v2/live')}`)).toMatch(/^✗ 2 GET .*Origin: null, no Access-Control-Allow-Origin/)
     expect(lineWith(run.stdout, `GET ${c.http('/v3/live')}`)).toMatch(/^✓ 3 GET .*Origin: null, Access-Control-Allow-Origin: null/)
@@ -152,19 +152,19 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     s.endpoint('/v2/live', ['null'])
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', 'null')
     expect(run.code).toBe(0)
-    expect(s.seen.filter((r) => r.kind == 'get').map((r) => r.origin)).toEqual(['null', 'null'])
+    expect(s.seen.filter((r) => r.kind === 'get').map((r) => r.origin)).toEqual(['null', 'null'])
     expect(run.stdout).toContain('✓ A browser page with an opaque origin (null) connects after 1 preflight')
   })
 
   it('warns, without failing, about an echoed origin without Vary: Origin', async () => {
     const s = await open()
     s.get = (req, res) => {
-      if (req.url != '/v1/live') return false
+      if (req.url !== '/v1/live') return false
       res.writeHead(308, { location: s.http('/v2/live'), 'access-control-allow-origin': PAGE }).end()
       return true
     }
     s.upgrade = (req, socket) => {
-      if (req.url != '/v1/live') return false
+      if (req.url !== '/v1/live') return false
       socket.end(`HTTP/1.1 308 Permanent Redirect\r\nLocation: ${s.ws('/v2/live')}\r\nContent-Length: 0\r\n\r\n`)
       return true
     }

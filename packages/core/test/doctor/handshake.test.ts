@@ -46,7 +46,7 @@ describe('followsocket doctor, the handshake where the page opens its socket', (
   it('fails a 101 whose Sec-WebSocket-Accept is wrong: HANDSHAKE_FAILED, expected and received values', async () => {
     const raw = await rawSite((head) => {
       const [, path] = /^GET (\S+)/.exec(head)!
-      if (path == '/v1/live')
+      if (path === '/v1/live')
         return 'HTTP/1.1 308 Permanent Redirect\r\nLocation: /v2/live\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
       if (!/^upgrade: websocket/im.test(head)) return 'HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
       // The accept value of RFC 6455's example key, whatever key was sent.

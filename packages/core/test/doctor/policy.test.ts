@@ -19,12 +19,12 @@ const redirect = (s: Site, path: string, location: string, upgradeLocation = loc
   const get = s.get
   const upgrade = s.upgrade
   s.get = (req, res) => {
-    if (req.url != path) return get?.(req, res)
+    if (req.url !== path) return get?.(req, res)
     res.writeHead(308, { location, 'access-control-allow-origin': '*' }).end()
     return true
   }
   s.upgrade = (req, socket) => {
-    if (req.url != path) return upgrade?.(req, socket)
+    if (req.url !== path) return upgrade?.(req, socket)
     socket.end(`HTTP/1.1 308 Permanent Redirect\r\nLocation: ${upgradeLocation}\r\nContent-Length: 0\r\n\r\n`)
     return true
   }
@@ -77,7 +77,7 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
       expect(run.stdout).toContain(`\tredir @moved https://127.0.0.1:${plain.port}/v2/live{followsocket_query} 308\n`)
       expect(run.stdout).toContain(`\tredir @moved_upgrade wss://127.0.0.1:${plain.port}/v2/live{followsocket_query}`)
       // The policy refused the step, so the http: URL was never requested.
-      expect(plain.seen.filter((r) => r.kind == 'get')).toEqual([])
+      expect(plain.seen.filter((r) => r.kind === 'get')).toEqual([])
     })
 
     it('reports a certificate the machine does not trust, and trusts it with --insecure', async () => {
@@ -114,7 +114,7 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
     expect(run.stdout).toContain(
       `fails with TOO_MANY_REDIRECTS at preflight hop 11: GET ${s.http('/h10')} → ${s.http('/h11')} is redirect number 11, more than maxRedirects (10)`,
     )
-    expect(s.seen.filter((r) => r.kind == 'get' && r.path == '/h11')).toEqual([])
+    expect(s.seen.filter((r) => r.kind === 'get' && r.path === '/h11')).toEqual([])
   })
 
   it('fails a javascript: Location with REDIRECT_NOT_ALLOWED', async () => {

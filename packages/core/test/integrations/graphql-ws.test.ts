@@ -65,7 +65,12 @@ const watch = (client: Client, story: string[] = []) => {
   const wake = () => checks.forEach((check) => check() && checks.delete(check))
   const waitFor = (what: string, ready: () => boolean) =>
     new Promise<void>((done, fail) => {
-      const check = () => ready() && (clearTimeout(timer), done(), true)
+      const check = () => {
+        if (!ready()) return false
+        clearTimeout(timer)
+        done()
+        return true
+      }
       const timer = setTimeout(() => {
         checks.delete(check)
         const state = { story, ticks: ticks.length, last: ticks.slice(-3), failure: failure === undefined ? undefined : explain(failure) }

@@ -12,7 +12,7 @@ const originMap = (origins: string[]) =>
     '# in http { }:',
     'map $http_origin $followsocket_cors {',
     '    default "";',
-    ...origins.map((origin) => `    "${origin}" ${origin == 'null' ? '"null"' : '$http_origin'};`),
+    ...origins.map((origin) => `    "${origin}" ${origin === 'null' ? '"null"' : '$http_origin'};`),
     '}',
     '# in server { }:',
   ].join('\n')
