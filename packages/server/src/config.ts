@@ -56,7 +56,7 @@ export const STATUSES = [301, 302, 303, 307, 308] as const
  */
 export const targetProblem = (value: unknown): string | undefined => {
   const text = value instanceof URL ? value.href : value
-  if (typeof text != 'string') return `${String(value)} is not a URL: give an absolute ws(s): or http(s): URL`
+  if (typeof text !== 'string') return `${String(value)} is not a URL: give an absolute ws(s): or http(s): URL`
   const url = URL.canParse(text) ? new URL(text) : undefined
   if (!url || !/^(ws|http)s?:$/.test(url.protocol)) return `${JSON.stringify(text)} is not an absolute ws(s): or http(s): URL`
   if (url.username || url.password) return `${JSON.stringify(text)} carries user:password@, which followsocket clients refuse`
@@ -86,11 +86,9 @@ const custom = (problem: (value: any) => string | undefined) => (value: unknown,
   if (message) ctx.addIssue({ code: 'custom', message })
 }
 
-const path = z
-  .string()
-  .refine((key) => key.startsWith('/') && !/[?#]/.test(key), {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an exact path: rule keys look like "/v1/live", without a query`,
-  })
+const path = z.string().refine((key) => key.startsWith('/') && !/[?#]/.test(key), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an exact path: rule keys look like "/v1/live", without a query`,
+})
 
 /** The CORS fields of an options schema, shared by every helper that answers a preflight. */
 export const corsFields = {
@@ -109,7 +107,8 @@ export const credentialsWithList = (options: { origins: readonly string[] | '*';
     ctx.addIssue({
       code: 'custom',
       path: ['credentials'],
-      message: 'cannot be combined with origins "*": browsers refuse a credentialed response allowed to "*"; list the origins, which are then echoed',
+      message:
+        'cannot be combined with origins "*": browsers refuse a credentialed response allowed to "*"; list the origins, which are then echoed',
     })
 }
 
@@ -120,22 +119,24 @@ export const corsSettings = ({ origins, credentials }: { origins: readonly strin
 })
 
 const schema = z
-  .strictObject({
-    rules: z.union(
-      [
-        z.custom<RuleFunction>((value) => typeof value == 'function'),
-        z.record(path, z.unknown().superRefine(custom(targetProblem))),
-      ],
-      { error: 'must be an object of exact paths → targets, or a function (req) => target | undefined' },
-    ),
-    status: z.literal(STATUSES, { error: (issue) => `${String(issue.input)} is not a redirect status: use 301, 302, 303, 307 or 308` }).default(308),
-    ...corsFields,
-  }, { error: 'must be an object: { rules, status?, origins?, credentials? }' })
+  .strictObject(
+    {
+      rules: z.union(
+        [z.custom<RuleFunction>((value) => typeof value === 'function'), z.record(path, z.unknown().superRefine(custom(targetProblem)))],
+        { error: 'must be an object of exact paths → targets, or a function (req) => target | undefined' },
+      ),
+      status: z
+        .literal(STATUSES, { error: (issue) => `${String(issue.input)} is not a redirect status: use 301, 302, 303, 307 or 308` })
+        .default(308),
+      ...corsFields,
+    },
+    { error: 'must be an object: { rules, status?, origins?, credentials? }' },
+  )
   .superRefine(credentialsWithList)
 
 /** `["rules", "/v1/live"]` → `rules["/v1/live"]`; `["origins", 1]` → `origins[1]`. */
 const fieldOf = (path: readonly PropertyKey[]): string =>
-  path.map((key, i) => (typeof key == 'number' ? `[${key}]` : i ? `[${JSON.stringify(key)}]` : String(key))).join('') || 'options'
+  path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i ? `[${JSON.stringify(key)}]` : String(key))).join('') || 'options'
 
 type Issue = z.core.$ZodIssue
 /**
@@ -144,16 +145,16 @@ type Issue = z.core.$ZodIssue
  */
 const deepest = (issue: Issue, base: readonly PropertyKey[] = []): [Issue, PropertyKey[]] => {
   const at = [...base, ...issue.path]
-  if (issue.code == 'invalid_union') {
-    const inner = issue.errors.flat().filter((i) => i.path.length || i.code == 'invalid_key')
+  if (issue.code === 'invalid_union') {
+    const inner = issue.errors.flat().filter((i) => i.path.length || i.code === 'invalid_key')
     if (inner[0]) return deepest(inner[0], at)
   }
-  if (issue.code == 'invalid_key' && issue.issues[0]) return [issue.issues[0], at]
+  if (issue.code === 'invalid_key' && issue.issues[0]) return [issue.issues[0], at]
   return [issue, at]
 }
 
 const explain = (issue: Issue, path: readonly PropertyKey[], options: readonly string[]): FollowSocketConfigError =>
-  issue.code == 'unrecognized_keys'
+  issue.code === 'unrecognized_keys'
     ? new FollowSocketConfigError(fieldOf([...path, issue.keys[0]!]), `is not an option: use ${options.join(', ')}`)
     : new FollowSocketConfigError(fieldOf(path), issue.message)
 
@@ -171,7 +172,7 @@ export const settle = <S extends z.ZodObject>(schema: S, options: unknown): z.ou
 export const redirectSettings = (options: unknown): RedirectSettings => {
   const { rules, status, ...cors } = settle(schema, options)
   return {
-    rules: typeof rules == 'function' ? rules : new Map(Object.entries(rules).map(([path, target]) => [path, new URL(String(target))])),
+    rules: typeof rules === 'function' ? rules : new Map(Object.entries(rules).map(([path, target]) => [path, new URL(String(target))])),
     status,
     ...corsSettings(cors),
   }

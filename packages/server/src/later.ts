@@ -29,7 +29,9 @@ const schema = z
         (value) => (Number.isSafeInteger(value) && (value as number) >= 0) || (value instanceof Date && !Number.isNaN(value.getTime())),
         { error: 'must be whole seconds (0 or more) or a Date: when clients should come back' },
       ),
-      status: z.literal([503, 429], { error: (issue) => `${String(issue.input)} is not a "come back later" status: use 503 or 429` }).default(503),
+      status: z
+        .literal([503, 429], { error: (issue) => `${String(issue.input)} is not a "come back later" status: use 503 or 429` })
+        .default(503),
       ...corsFields,
     },
     { error: 'must be an object: { retryAfter, status?, origins?, credentials? }' },
@@ -50,7 +52,7 @@ export function createComeBackLater(options: ComeBackLaterOptions): ComeBackLate
   const { retryAfter, status, ...cors } = settle(schema, options)
   const s = corsSettings(cors)
   // RFC 9110 §10.2.3: delta-seconds, or an HTTP-date (IMF-fixdate, what toUTCString() writes).
-  const after = typeof retryAfter == 'number' ? String(retryAfter) : retryAfter.toUTCString()
+  const after = typeof retryAfter === 'number' ? String(retryAfter) : retryAfter.toUTCString()
   const headers = (origin: string | undefined, vary?: OutgoingHttpHeader) => ({
     'retry-after': after,
     // A shared cache must not keep answering "later" once the server is back.

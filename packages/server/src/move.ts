@@ -20,7 +20,11 @@ export const MOVED = 4308
 export const MAX_REASON_BYTES = 123
 const OPEN = 1
 
-export const spreadMsField = z.number({ error: 'must be a number of milliseconds' }).min(0, 'must be >= 0').max(2 ** 31 - 1, 'must be below 2^31 ms').default(0)
+export const spreadMsField = z
+  .number({ error: 'must be a number of milliseconds' })
+  .min(0, 'must be >= 0')
+  .max(2 ** 31 - 1, 'must be below 2^31 ms')
+  .default(0)
 
 /** A close code an endpoint may send (RFC 6455 §7.4, as `ws` checks them); `keep` names the usual one. */
 export const closeCodeField = (keep: number) =>
@@ -32,7 +36,10 @@ export const closeCodeField = (keep: number) =>
     })
     .default(keep)
 
-const options = z.strictObject({ spreadMs: spreadMsField, code: closeCodeField(MOVED) }, { error: 'must be an object: { spreadMs?, code? }' })
+const options = z.strictObject(
+  { spreadMs: spreadMsField, code: closeCodeField(MOVED) },
+  { error: 'must be an object: { spreadMs?, code? }' },
+)
 
 /**
  * The close reason that carries `url`: its href, or '' when that exceeds the 123 bytes a close
@@ -49,7 +56,11 @@ export const closeAt = (i: number, count: number, spreadMs: number): number => (
  * `spreadMs`; resolves with how many were closed, once the last turn came. Shared by moving
  * and draining.
  */
-export async function closeSpread<C extends MovableClient>(clients: Iterable<C>, spreadMs: number, close: (client: C) => void): Promise<number> {
+export async function closeSpread<C extends MovableClient>(
+  clients: Iterable<C>,
+  spreadMs: number,
+  close: (client: C) => void,
+): Promise<number> {
   // A snapshot: a server's client set shrinks as the closed clients go.
   const all = [...clients]
   const start = performance.now()

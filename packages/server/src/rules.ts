@@ -15,14 +15,14 @@ export type AnyRequest = IncomingMessage | Request
 const ORIGINLESS = 'http://request.invalid'
 
 /** The preflight is a GET; HEAD is its header-only twin. Other methods are the app's. */
-export const redirectable = (method: string | undefined): boolean => method == 'GET' || method == 'HEAD'
+export const redirectable = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD'
 
 /**
  * The target for `req`, or undefined when no rule matches. Exact-path rules compare the
  * request's path without its query; a function rule sees the whole request.
  */
 const targetOf = (req: AnyRequest, rules: RedirectSettings['rules'], path: string): URL | undefined => {
-  if (typeof rules != 'function') return rules.get(path)
+  if (typeof rules !== 'function') return rules.get(path)
   const target = rules(req)
   // A function's answer is configuration too, checked when it is given.
   return target == null ? undefined : parseTarget(`rules(req) for ${path}`, target)

@@ -40,7 +40,7 @@ describe('a followsocket client behind createRedirects', () => {
     expect(server.count('/v2/live', 'upgrade')).toBe(1)
   })
 
-  it("carries the query string (a token) through the move to the endpoint", async () => {
+  it('carries the query string (a token) through the move to the endpoint', async () => {
     server = await startServer()
     const endpoint = server.endpoint('/v2/live')
     server.redirects = createRedirects({ rules: { '/v1/live': server.http('/v2/live') } })

@@ -37,7 +37,13 @@ beforeAll(async () => {
   )
   app.get('/v2/live', (c) => c.text('upgrade required', 426))
 })
-afterAll(() => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))))
+afterAll(
+  () =>
+    new Promise<void>((done) => {
+      server.closeAllConnections()
+      server.close(() => done())
+    }),
+)
 
 describe('redirects.fetch in a Hono app on @hono/node-server', () => {
   it('answers the GET of the old path with 308, the http: Location and CORS for the page', async () => {

@@ -46,7 +46,17 @@ for (const [form, serve] of [
       await start('date', { retryAfter: BACK, origins: [APP], credentials: true })
       await start('any', { retryAfter: 5, origins: '*', status: 429 })
     })
-    afterAll(() => Promise.all(servers.map((s) => new Promise((done) => (s.closeAllConnections(), s.close(done))))))
+    afterAll(() =>
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise((done) => {
+              s.closeAllConnections()
+              s.close(done)
+            }),
+        ),
+      ),
+    )
 
     const both = async (name: string, origin: string): Promise<[string, Answer][]> => [
       ['GET', await get(`http://${hosts[name]}/live`, { origin })],

@@ -31,7 +31,7 @@ run("the README's nginx recipe", () => {
     expect(answer.headers.vary).toBe('Origin')
   })
 
-  it("admits Origin: null, and redirects an origin not listed without Access-Control-Allow-Origin", async () => {
+  it('admits Origin: null, and redirects an origin not listed without Access-Control-Allow-Origin', async () => {
     expect((await get(url('/v1/live'), { origin: 'null' })).headers['access-control-allow-origin']).toBe('null')
     const refused = await get(url('/v1/live'), { origin: 'https://evil.example.net' })
     expect(refused.status).toBe(308)

@@ -42,7 +42,11 @@ describe('the close reason moveClients writes', () => {
 
 describe('no CR or LF reaches a header the helpers write', () => {
   /** What a client could put in a request line's path and query, CR, LF and all. */
-  const requestPath = fc.oneof(fc.webPath(), fc.string({ unit: 'binary' }).map((s) => `/${s}`), fc.constantFrom('/v1/live?x=1\r\nSet-Cookie: a=b', '/%0d%0aX: y'))
+  const requestPath = fc.oneof(
+    fc.webPath(),
+    fc.string({ unit: 'binary' }).map((s) => `/${s}`),
+    fc.constantFrom('/v1/live?x=1\r\nSet-Cookie: a=b', '/%0d%0aX: y'),
+  )
   /** What a rule function might return: a URL, or any string at all. */
   const answer = fc.oneof(target.map(String), fc.string({ unit: 'binary' }), fc.constant('wss://new.example/v2/live\r\nX-Injected: 1'))
 
@@ -73,7 +77,14 @@ describe('no CR or LF reaches a header the helpers write', () => {
         socket.on('data', (chunk) => (written += chunk))
         answerUpgrade(socket, 308, { location: url.href })
         const lines = written.split('\r\n')
-        expect(lines).toEqual(['HTTP/1.1 308 Permanent Redirect', `location: ${url.href}`, 'content-length: 0', 'connection: close', '', ''])
+        expect(lines).toEqual([
+          'HTTP/1.1 308 Permanent Redirect',
+          `location: ${url.href}`,
+          'content-length: 0',
+          'connection: close',
+          '',
+          '',
+        ])
       }),
       { numRuns: 500 },
     )

@@ -35,7 +35,8 @@ export const localized = (block: string, port: number, appPort: number, listen: 
 export function proxyRecipeSpecs(name: string, installed: boolean, start: (appPort: number) => Promise<Proxy>) {
   // CI installs the proxies (.ci/run), so there a missing one is a failure, not a skip.
   const run = installed || process.env.CI ? describe : describe.skip
-  if (!installed && !process.env.CI) console.log(`skipped: the README's ${name} recipe (${name.toLowerCase()} is not installed; .ci/run installs it on Debian)`)
+  if (!installed && !process.env.CI)
+    console.log(`skipped: the README's ${name} recipe (${name.toLowerCase()} is not installed; .ci/run installs it on Debian)`)
 
   run(`the README's ${name} recipe, on a real ${name}`, () => {
     let lab: Lab

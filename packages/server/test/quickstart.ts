@@ -29,7 +29,10 @@ export async function startQuickStart(): Promise<QuickStart> {
     // Until it listens: each refused request is answered at once, so this waits for the event.
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the quick start exited with ${child.exitCode}`)
-      const answered = await fetch(http('/'), { method: 'HEAD' }).then(() => true, () => false)
+      const answered = await fetch(http('/'), { method: 'HEAD' }).then(
+        () => true,
+        () => false,
+      )
       if (answered) break
     }
   } finally {

@@ -43,9 +43,7 @@ describe('one rule answers the GET and the upgrade alike', () => {
     })
 
   it('keeps a target written as https: in that form for the upgrade, and maps ws: to http: for the GET', async () => {
-    const server = await start(
-      createRedirects({ rules: { '/a': 'https://live2.example.com/v2/live', '/b': 'ws://127.0.0.1:9/v2/live' } }),
-    )
+    const server = await start(createRedirects({ rules: { '/a': 'https://live2.example.com/v2/live', '/b': 'ws://127.0.0.1:9/v2/live' } }))
     expect((await get(server.http('/a'))).headers.location).toBe('https://live2.example.com/v2/live')
     expect((await upgrade(server.ws('/a'))).headers.location).toBe('https://live2.example.com/v2/live')
     expect((await get(server.http('/b'))).headers.location).toBe('http://127.0.0.1:9/v2/live')
@@ -53,16 +51,12 @@ describe('one rule answers the GET and the upgrade alike', () => {
   })
 
   it("keeps the request's query string on the target, after the target's own query", async () => {
-    const server = await start(
-      createRedirects({ rules: { '/v1/live': TARGET, '/eu/live': 'wss://live2.example.com/v2/live?region=eu' } }),
-    )
+    const server = await start(createRedirects({ rules: { '/v1/live': TARGET, '/eu/live': 'wss://live2.example.com/v2/live?region=eu' } }))
     expect((await get(server.http('/v1/live?token=abc&room=7'))).headers.location).toBe(
       'https://live2.example.com/v2/live?token=abc&room=7',
     )
     expect((await upgrade(server.ws('/v1/live?token=abc&room=7'))).headers.location).toBe(`${TARGET}?token=abc&room=7`)
-    expect((await get(server.http('/eu/live?token=abc'))).headers.location).toBe(
-      'https://live2.example.com/v2/live?region=eu&token=abc',
-    )
+    expect((await get(server.http('/eu/live?token=abc'))).headers.location).toBe('https://live2.example.com/v2/live?region=eu&token=abc')
     expect((await upgrade(server.ws('/eu/live'))).headers.location).toBe('wss://live2.example.com/v2/live?region=eu')
   })
 
@@ -109,7 +103,13 @@ describe('requests no rule matches', () => {
     const redirects = createRedirects({ rules: { '/v1/live': TARGET } })
     const server = await start()
     const results: boolean[] = []
-    server.redirects = { ...redirects, upgrade: (req, socket, head) => (results.push(redirects.upgrade(req, socket, head)), false) }
+    server.redirects = {
+      ...redirects,
+      upgrade: (req, socket, head) => {
+        results.push(redirects.upgrade(req, socket, head))
+        return false
+      },
+    }
     // Nothing answered by the redirects: the server's own 404 for unknown upgrades.
     expect((await upgrade(server.ws('/v2/live'))).status).toBe(404)
     expect(results).toEqual([false])
@@ -183,7 +183,14 @@ describe('middleware (Express / Connect)', () => {
   it("adds Origin to a Vary header an earlier middleware set, keeping that middleware's", async () => {
     const redirects = createRedirects({ rules: { '/v1/live': TARGET } })
     const server = await start()
-    server.app = stack((_req, res, next) => (res.setHeader('vary', 'Accept-Encoding'), next()), redirects.middleware, app)
+    server.app = stack(
+      (_req, res, next) => {
+        res.setHeader('vary', 'Accept-Encoding')
+        next()
+      },
+      redirects.middleware,
+      app,
+    )
     expect((await get(server.http('/v1/live'))).headers.vary).toBe('Accept-Encoding, Origin')
   })
 

@@ -7,7 +7,8 @@ import { rollingDeploy, rollTable } from './fleet/roll'
 
 // CI installs HAProxy (.ci/run), so there a missing one is a failure, not a skip.
 const run = HAPROXY || process.env.CI ? describe : describe.skip
-if (!HAPROXY && !process.env.CI) console.log('skipped: the rolling deploy behind HAProxy (haproxy is not installed; .ci/run installs it on Debian)')
+if (!HAPROXY && !process.env.CI)
+  console.log('skipped: the rolling deploy behind HAProxy (haproxy is not installed; .ci/run installs it on Debian)')
 
 const CLIENTS = 200
 const WINDOW_MS = 1000

@@ -13,7 +13,12 @@ const PAGE = 'https://app.example.com'
 const script = (name: string) => new URL(`./runtimes/${name}`, import.meta.url).pathname
 
 const RUNTIMES = [
-  { name: 'Bun.serve', greeting: 'bun', binary: packagedBinary('bun', 'bin/bun.exe'), args: (port: number) => [script('bun-server.mjs'), String(port)] },
+  {
+    name: 'Bun.serve',
+    greeting: 'bun',
+    binary: packagedBinary('bun', 'bin/bun.exe'),
+    args: (port: number) => [script('bun-server.mjs'), String(port)],
+  },
   {
     name: 'Deno.serve',
     greeting: 'deno',
@@ -24,7 +29,8 @@ const RUNTIMES = [
 ]
 
 for (const runtime of RUNTIMES) {
-  if (!runtime.binary) console.warn(`skipping the ${runtime.name} tests: the ${runtime.greeting} runtime is not installed (pnpm install brings it)`)
+  if (!runtime.binary)
+    console.warn(`skipping the ${runtime.name} tests: the ${runtime.greeting} runtime is not installed (pnpm install brings it)`)
 
   describe.skipIf(!runtime.binary)(`redirects.fetch under ${runtime.name}`, () => {
     let server: RuntimeServer

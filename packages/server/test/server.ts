@@ -150,7 +150,9 @@ export const upgrade = (url: string, headers: Record<string, string> = {}, { unt
       done({ status: Number(statusLine.split(' ')[1]), headers: fields, raw })
       socket.destroy()
     }
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')
+    const extra = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')
     socket.write(
       `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,

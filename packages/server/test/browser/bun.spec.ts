@@ -28,7 +28,10 @@ test.describe('Bun.serve with redirects.fetch, in Chromium', () => {
       const reply = await window.rec.next('c', 'message', from)
       return { events: window.rec.since(0, 'c'), reply: reply.payload.data as string }
     }, bun.ws('/v1/live'))
-    expect(story(events).filter((s) => /^(open|redirect)/.test(s!))).toEqual([`redirect:preflight:${bun.ws('/v2/live')}`, `open:${bun.ws('/v2/live')}`])
+    expect(story(events).filter((s) => /^(open|redirect)/.test(s!))).toEqual([
+      `redirect:preflight:${bun.ws('/v2/live')}`,
+      `open:${bun.ws('/v2/live')}`,
+    ])
     expect(reply).toMatch(/^bun \d+\.\d+\.\d+ got hello$/)
   })
 })

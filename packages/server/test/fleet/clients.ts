@@ -24,7 +24,10 @@ const connections = Array.from({ length: count }, (_, i) => {
   const c = connect(`${url}?client=${i}`, { WebSocket: WebSocket as unknown as WebSocketConstructor })
   c.on('open', () => {
     openedAt[i] = performance.now()
-    if (++openNow === count && !everyOpenOnce) (everyOpenOnce = true), say({ t: 'open', count })
+    if (++openNow === count && !everyOpenOnce) {
+      everyOpenOnce = true
+      say({ t: 'open', count })
+    }
     waiting?.()
   })
   c.on('close', () => {
@@ -55,10 +58,13 @@ process.on('message', (command: ClientsCommand) => {
     let left = count * 3
     for (let i = 0; i < count; i++)
       for (let j = 0; j < 3; j++)
-        setTimeout(() => {
-          connections[i]!.send(JSON.stringify({ c: i, n: messageNumber(command.step, j) }))
-          if (--left === 0) say({ t: 'sent', step: command.step })
-        }, ((j + (i % 100) / 100) / 3) * command.windowMs)
+        setTimeout(
+          () => {
+            connections[i]!.send(JSON.stringify({ c: i, n: messageNumber(command.step, j) }))
+            if (--left === 0) say({ t: 'sent', step: command.step })
+          },
+          ((j + (i % 100) / 100) / 3) * command.windowMs,
+        )
   } else if (command.t === 'stop') {
     for (const c of connections) c.close()
     process.send!({ t: 'errors', codes: errors } satisfies ClientsReport, () => process.disconnect())

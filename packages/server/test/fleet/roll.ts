@@ -80,10 +80,16 @@ const when = (events: ChildProcess[], check: () => boolean, what: string, timeou
       for (const e of events) e.off('message', onMessage)
     }
     const onMessage = () => {
-      if (check()) cleanup(), done()
+      if (check()) {
+        cleanup()
+        done()
+      }
     }
     // A deadline only for a failure, so a missing client fails the run instead of hanging it.
-    const timer = setTimeout(() => (cleanup(), fail(new Error(`timed out waiting for ${what}`))), timeoutMs)
+    const timer = setTimeout(() => {
+      cleanup()
+      fail(new Error(`timed out waiting for ${what}`))
+    }, timeoutMs)
     for (const e of events) e.on('message', onMessage)
     onMessage()
   })
@@ -106,7 +112,15 @@ const serverBecomes = async (haproxy: Haproxy, name: string, status: string, tim
   }
 }
 
-export async function rollingDeploy({ clients: count, windowMs, log = () => {} }: { clients: number; windowMs: number; log?: (line: string) => void }): Promise<RollResult> {
+export async function rollingDeploy({
+  clients: count,
+  windowMs,
+  log = () => {},
+}: {
+  clients: number
+  windowMs: number
+  log?: (line: string) => void
+}): Promise<RollResult> {
   const ports = await Promise.all(NAMES.map(() => freePort()))
   // What the backends counted, across restarts.
   const open = new Map<string, Set<number>>(NAMES.map((n) => [n, new Set()]))
@@ -118,8 +132,10 @@ export async function rollingDeploy({ clients: count, windowMs, log = () => {} }
   const startBackend = async (name: string) => {
     const proc = child('./backend.ts', { FLEET_PORT: String(ports[NAMES.indexOf(name as never)]), FLEET_SPREAD_MS: String(windowMs) })
     proc.on('message', (m: BackendReport) => {
-      if (m.t === 'open') open.get(name)!.add(m.client), opens.push({ backend: name, client: m.client, at: m.at })
-      else if (m.t === 'close') open.get(name)!.delete(m.client)
+      if (m.t === 'open') {
+        open.get(name)!.add(m.client)
+        opens.push({ backend: name, client: m.client, at: m.at })
+      } else if (m.t === 'close') open.get(name)!.delete(m.client)
       else if (m.t === 'message') received.set(`${m.client}:${m.n}`, (received.get(`${m.client}:${m.n}`) ?? 0) + 1)
       else if (m.t === 'get') preflights++
     })
@@ -165,16 +181,30 @@ export async function rollingDeploy({ clients: count, windowMs, log = () => {} }
       await exited
       open.get(name)!.clear()
       // Every client of the stopped backend opens again on the others; every message of the step arrives.
-      await when([...others.map((n) => backends.get(n)!), clients], () => others.reduce((sum, n) => sum + open.get(n)!.size, 0) >= count, 'every client to reconnect', 60000)
+      await when(
+        [...others.map((n) => backends.get(n)!), clients],
+        () => others.reduce((sum, n) => sum + open.get(n)!.size, 0) >= count,
+        'every client to reconnect',
+        60000,
+      )
       await sent
       const expected = [...Array(count).keys()].flatMap((c) => [0, 1, 2].map((j) => `${c}:${messageNumber(step, j)}`))
       // Lost messages are what this measures: past the deadline they are counted, not thrown.
-      await when(others.map((n) => backends.get(n)!), () => expected.every((key) => received.has(key)), `every message of step ${step + 1}`, 30000).catch(() => {})
+      await when(
+        others.map((n) => backends.get(n)!),
+        () => expected.every((key) => received.has(key)),
+        `every message of step ${step + 1}`,
+        30000,
+      ).catch(() => {})
 
       const reopened = new Map<number, number>()
-      for (const o of opens) if (o.at >= t0 && others.includes(o.backend as never) && movedClients.has(o.client) && !reopened.has(o.client)) reopened.set(o.client, o.at)
+      for (const o of opens)
+        if (o.at >= t0 && others.includes(o.backend as never) && movedClients.has(o.client) && !reopened.has(o.client))
+          reopened.set(o.client, o.at)
       const slots = new Map<number, number>()
-      for (const o of opens) if (o.at >= t0 && others.includes(o.backend as never)) slots.set(Math.floor((o.at - t0) / 100), (slots.get(Math.floor((o.at - t0) / 100)) ?? 0) + 1)
+      for (const o of opens)
+        if (o.at >= t0 && others.includes(o.backend as never))
+          slots.set(Math.floor((o.at - t0) / 100), (slots.get(Math.floor((o.at - t0) / 100)) ?? 0) + 1)
       steps.push({
         backend: name,
         clients: moved,

@@ -22,7 +22,10 @@ Bun.serve({
       if (server.upgrade(request)) return
       // The endpoint's own answer to a GET ends a browser's preflight, so it carries CORS too.
       const origin = request.headers.get('origin')
-      return new Response('upgrade required', { status: 426, headers: origins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' } })
+      return new Response('upgrade required', {
+        status: 426,
+        headers: origins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' },
+      })
     }
     return new Response('not found', { status: 404 })
   },
