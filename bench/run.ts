@@ -10,6 +10,7 @@ import { storm } from './storm'
 import { chart } from './chart'
 import { fleet } from './fleet'
 import { rollback } from './rollback'
+import { devtoolsThroughput } from './devtools'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
@@ -56,6 +57,8 @@ for (const r of storms) out(`| ${r.scenario} | ${r.clients} | ${r.recoveryMs} ms
 out(`\n${await fleet(quick ? 200 : 1000)}`)
 
 out(`\n${await rollback(quick ? 200 : 2000)}`)
+
+out(`\n${await devtoolsThroughput(quick ? 2 : 15)}`)
 
 writeFileSync(join(here, 'results.md'), lines.join('\n') + '\n')
 writeFileSync(join(here, 'results.svg'), chart(sizes, latency, rates))

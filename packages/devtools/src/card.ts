@@ -9,8 +9,9 @@ import { bands, describeStrip, placeMarks, windowFor } from './timeline'
 // lists whose data moved, so focus stays where it is (a button, the filter box) while messages
 // stream in.
 
-/** Rows of the message log drawn at once (the log keeps more: its cap). */
-const ROWS = 200
+/** Rows of the message log drawn at once (the log keeps more: its cap, and the report carries 50). */
+const ROWS = 100
+const FULL_REDRAW_MS = 1000
 const ERRORS_SHOWN = 5
 const MOVES_SHOWN = 5
 /** How each way of finding a new location reads (the redirect event's `via`). */
@@ -29,7 +30,9 @@ export class Card {
   readonly el: HTMLElement
   private readonly id = `fsd-${++ids}`
   private readonly f: Record<string, HTMLElement> = {}
-  private seen = { version: -1, log: '', strip: 0 }
+  private seen = { version: -1, log: '', strip: 0, fullDraw: 0 }
+  /** The newest entry drawn, and the filter it was drawn with: later entries are added on top, not redrawn. */
+  private top?: { entry: LogEntry; filter: string }
   private filter: LogFilter = { dir: 'all', text: '' }
 
   constructor(readonly recording: Recording) {
@@ -153,10 +156,10 @@ export class Card {
     f.wait!.hidden = !r.wait
 
     if (force || now - this.seen.strip >= 1000 || changed) this.drawStrip(now)
+    this.drawLog(now, force)
     if (!changed) return
     this.drawChain()
     this.drawErrors()
-    this.drawLog()
   }
 
   private sharing({ registry, tabs }: CardContext): string {
@@ -249,20 +252,45 @@ export class Card {
     )
   }
 
-  private drawLog() {
+  private drawLog(now: number, force: boolean) {
     const { log, sendsLogged } = this.recording
     const c = log.counts
     const key = `${c.in}:${c.out}:${log.size}:${log.paused}:${this.filter.dir}:${this.filter.text}`
     if (key == this.seen.log) return
+    // Rows drawn, else left for a later redraw (a feed faster than anyone reads): the key stays old.
+    if (!this.drawRows(log.entries(this.filter), now, force)) return
     this.seen.log = key
-    const entries = log.entries(this.filter)
     text(
       this.f.counts!,
       `${c.in} in (${bytes(c.bytesIn)}) · ${c.out} out (${bytes(c.bytesOut)})${c.invalid ? ` · ${c.invalid} invalid` : ''}` +
         ` · keeps the last ${log.cap}${log.paused ? ` · paused, ${c.skipped} not kept` : ''}${sendsLogged ? '' : ' · outgoing not recorded'}`,
     )
-    const shown = entries.slice(-ROWS).reverse()
-    this.f.log!.replaceChildren(...(shown.length ? shown.map(logRow) : [h('li', { class: 'muted' }, log.size ? 'Nothing matches the filter.' : 'No messages yet.')]))
+  }
+
+  /**
+   * The newest ROWS entries, newest first. Only rows for entries newer than the last drawn are
+   * made, and the oldest dropped. When more than ROWS came since, every row is new: that redraw
+   * happens at most once a second (FULL_REDRAW_MS), since nobody reads a feed that fast, and
+   * redrawing costs the page's main thread (style, layout, paint) what the messages need. Returns
+   * whether it drew.
+   */
+  private drawRows(entries: LogEntry[], now: number, force: boolean): boolean {
+    const list = this.f.log!
+    const filter = `${this.filter.dir}\n${this.filter.text}`
+    const newest = entries[entries.length - 1]
+    const from = this.top?.filter == filter ? entries.lastIndexOf(this.top.entry) : -1
+    const full = from < 0 || entries.length - from - 1 >= ROWS
+    if (full && newest && !force && now - this.seen.fullDraw < FULL_REDRAW_MS) return false
+    this.top = newest && { entry: newest, filter }
+    if (!newest) list.replaceChildren(h('li', { class: 'muted' }, this.recording.log.size ? 'Nothing matches the filter.' : 'No messages yet.'))
+    else if (full) {
+      this.seen.fullDraw = now
+      list.replaceChildren(...entries.slice(-ROWS).reverse().map(logRow))
+    } else {
+      list.prepend(...entries.slice(from + 1).reverse().map(logRow))
+      while (list.children.length > ROWS) list.lastElementChild!.remove()
+    }
+    return true
   }
 }
 
@@ -271,7 +299,7 @@ const logRow = (e: LogEntry) =>
     'li',
     { 'data-dir': e.dir, ...(e.flag ? { 'data-flag': e.flag } : {}) },
     h('span', { class: 'muted' }, clock(e.at)),
-    h('span', {}, h('span', { 'aria-hidden': 'true' }, e.dir == 'in' ? '↓' : '↑'), h('span', { class: 'visually-hidden' }, e.dir)),
+    h('span', { class: 'dir' }, e.dir),
     h('span', { class: 'muted' }, bytes(e.size)),
     h('span', { class: 'mono' }, e.flag ? h('span', { class: 'flag' }, `${e.flag}${e.note ? `: ${e.note}` : ''} `) : '', e.text),
   )

@@ -48,6 +48,9 @@ export interface RecorderOptions {
   now?: () => number
 }
 
+/** What an event handler returns when it only logged: nothing to redraw at once. */
+const LOGGED = Symbol('logged')
+
 // Enough for the last minutes of a busy connection; older entries go first.
 const KEEP = { transitions: 400, marks: 200, redirects: 20, errors: 50 }
 
@@ -69,7 +72,7 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
   const rec = {
     connection,
     since: now(),
-    /** Bumped on every change, so a view redraws only what moved. */
+    /** Bumped on every change but the log's (which has its own counts), so a view redraws only what moved. */
     version: 0,
     transitions: [{ state: connection.state, at: now() }] as Transition[],
     marks: [] as Mark[],
@@ -142,18 +145,25 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
       // flagged in the log, with why, rather than listed among the connection's errors.
       if (error.code == 'INVALID_MESSAGE') {
         const raw = (error.cause as { raw?: unknown } | undefined)?.raw
-        return rec.log.add({ at: now(), dir: 'in', ...describe(raw), flag: 'invalid', note: error.message })
+        rec.log.add({ at: now(), dir: 'in', ...describe(raw), flag: 'invalid', note: error.message })
+        return LOGGED
       }
       keep(rec.errors, { at: now(), code: error.code, message: error.message, status: error.status, retryAfterMs: error.retryAfterMs }, KEEP.errors)
       mark('error', error.status ? `${error.code} (${error.status})` : error.code)
     },
-  } satisfies { [K in keyof ConnectionEvents]?: (payload: ConnectionEvents[K]) => void }
+  } satisfies { [K in keyof ConnectionEvents]?: (payload: ConnectionEvents[K]) => void | typeof LOGGED }
 
+  // A message (or a refused one) only goes into the log: no one is told, so a busy feed costs no
+  // redraw per message. The panel, while open, reads the log on its own timer.
   const offs = (Object.keys(on) as (keyof typeof on)[]).map((type) =>
-    connection.on(type, (payload: any) => {
-      on[type](payload)
-      changed()
-    }),
+    connection.on(
+      type,
+      type == 'message'
+        ? (on.message as (payload: any) => void)
+        : (payload: any) => {
+            if (on[type](payload) !== LOGGED) changed()
+          },
+    ),
   )
 
   const send = connection.send
@@ -163,11 +173,9 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
       send.call(connection, data)
     } catch (error) {
       rec.log.add({ at: now(), dir: 'out', ...describe(data), flag: 'refused', note: (error as FollowSocketError).code ?? String(error) })
-      changed()
       throw error
     }
     rec.log.add({ at: now(), dir: 'out', ...describe(data), ...(queued ? { flag: 'queued' as const } : {}) })
-    changed()
   }
   try {
     connection.send = wrapped

@@ -16,7 +16,7 @@ button[aria-pressed='true'] { background: #334155; border-color: #94a3b8; }
 :focus-visible { outline: 2px solid #38bdf8; outline-offset: 1px; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11px; overflow-wrap: anywhere; }
 .toggle { display: inline-flex; align-items: center; gap: 6px; background: #0f172a; border-color: #475569; border-radius: 999px; padding: 4px 10px; box-shadow: 0 2px 8px rgb(0 0 0 / 0.35); }
-.panel { position: absolute; width: min(760px, calc(100vw - 24px)); max-height: min(72vh, 760px); overflow: auto; background: #0f172a; border: 1px solid #475569; border-radius: 8px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.45); }
+.panel { position: absolute; width: min(760px, calc(100vw - 24px)); max-height: min(72vh, 760px); overflow: auto; background: #0f172a; border: 1px solid #475569; border-radius: 8px; box-shadow: 0 4px 12px rgb(0 0 0 / 0.45); contain: content; }
 .root[data-position^='bottom'] .panel { bottom: calc(100% + 8px); }
 .root[data-position^='top'] .panel { top: calc(100% + 8px); }
 .root[data-position$='right'] .panel { right: 0; }
@@ -26,7 +26,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .bar h2 { margin: 0 auto 0 0; font-size: 13px; font-weight: 600; }
 .status { margin: 0; color: #94a3b8; }
 .empty { padding: 16px 12px; margin: 0; color: #cbd5e1; }
-.card { padding: 10px 12px 12px; border-bottom: 1px solid #334155; }
+.card { padding: 10px 12px 12px; border-bottom: 1px solid #334155; contain: content; }
 .card-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 .card h3 { margin: 0; font-size: 13px; font-weight: 600; overflow-wrap: anywhere; }
 .card .actions { margin-left: auto; display: flex; gap: 6px; }
@@ -67,13 +67,14 @@ ol { margin: 0; padding: 0; list-style: none; }
 .errors .code { color: #fca5a5; }
 .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 4px; }
 .controls label { display: inline-flex; gap: 4px; align-items: center; }
-.log { max-height: 220px; overflow: auto; border: 1px solid #334155; border-radius: 4px; background: #020617; }
-.log li { display: grid; grid-template-columns: 64px 18px 64px 1fr; gap: 6px; padding: 1px 6px; border-bottom: 1px solid #0f172a; }
+.log { max-height: 220px; overflow: auto; contain: content; border: 1px solid #334155; border-radius: 4px; background: #020617; }
+.log li { display: grid; grid-template-columns: 64px 36px 64px 1fr; gap: 6px; padding: 1px 6px; border-bottom: 1px solid #0f172a; content-visibility: auto; contain-intrinsic-size: auto 18px; }
+.log li[data-dir='in'] .dir::before { content: '↓ '; }
+.log li[data-dir='out'] .dir::before { content: '↑ '; }
 .log li.muted { display: block; }
 .log li[data-flag='invalid'] { background: #450a0a; }
 .log li[data-flag='refused'] { background: #431407; }
 .log .flag { color: #fcd34d; }
 .log li[data-flag='invalid'] .flag { color: #fecaca; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .report { width: 100%; box-sizing: border-box; height: 120px; margin: 0; background: #020617; border: 1px solid #475569; }
 `

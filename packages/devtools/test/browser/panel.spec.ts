@@ -173,7 +173,7 @@ test('the message log: in and out with sizes, an invalid message flagged with wh
   await expect(log.locator('li')).toHaveCount(2)
   await card.getByLabel('Show').selectOption('out')
   await expect(log.locator('li')).toHaveCount(1)
-  await expect(log.locator('li')).toContainText('↑')
+  await expect(log.locator('li[data-dir="out"]')).toHaveCount(1)
   await card.getByLabel('Filter').fill('')
   await card.getByLabel('Show').selectOption('all')
   await expect(log.locator('li')).toHaveCount(3)
