@@ -14,10 +14,12 @@ const bin = join(here, 'dist/index.js')
 const names = Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]
 
 let cwd: string
+// A build (templates copied from examples/, then vite): on two busy cores it can pass the default
+// 10 s hook timeout; nothing here measures time.
 beforeAll(() => {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: here, stdio: 'pipe' })
   cwd = mkdtempSync(join(tmpdir(), 'create-followsocket-'))
-})
+}, 120_000)
 afterAll(() => rmSync(cwd, { recursive: true, force: true }))
 
 const run = (...args: string[]) =>
@@ -36,7 +38,10 @@ const files = (dir: string): string[] =>
 
 /** The example's files as git knows them (no node_modules/, no dist/). */
 const exampleFiles = (name: string) =>
-  execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '.'], { cwd: join(examples, name), encoding: 'utf8' })
+  execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '.'], {
+    cwd: join(examples, name),
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean)
     .sort()
@@ -65,7 +70,10 @@ describe.each(names)('npm create followsocket my-app -- --template %s', (templat
     for (const file of exampleFiles(template).filter((file) => file !== 'package.json'))
       expect(readFileSync(join(app, file), 'utf8'), file).toBe(readFileSync(join(examples, template, file), 'utf8'))
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'))
-    expect(manifest).toEqual({ ...JSON.parse(readFileSync(join(examples, template, 'package.json'), 'utf8')), name: folder })
+    expect(manifest).toEqual({
+      ...JSON.parse(readFileSync(join(examples, template, 'package.json'), 'utf8')),
+      name: folder,
+    })
   })
 
   it('creates an app that needs nothing outside its folder', () => {
@@ -104,12 +112,18 @@ describe('bad input: a message, exit code 2, nothing touched', () => {
 
   it('asks for a folder name, and for a template', () => {
     const before = readdirSync(cwd).sort()
-    expect(run('--template', 'vue')).toMatchObject({ status: 2, stderr: expect.stringContaining('Name the folder to create') })
+    expect(run('--template', 'vue')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('Name the folder to create'),
+    })
     expect(run('no-template')).toMatchObject({
       status: 2,
       stderr: expect.stringContaining('Choose a template with --template vanilla|react|vue'),
     })
-    expect(run('typo', '--tempalte', 'vue')).toMatchObject({ status: 2, stderr: expect.stringContaining("Unknown option '--tempalte'") })
+    expect(run('typo', '--tempalte', 'vue')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("Unknown option '--tempalte'"),
+    })
     expect(readdirSync(cwd).sort()).toEqual(before)
   })
 
