@@ -7,7 +7,9 @@ import { APPS, expect, test } from './fixtures'
 const place = (url: string) => `${new URL(url).host}${new URL(url).pathname}`
 
 // UPDATE_SCREENSHOTS=1 refreshes the committed pictures of each app while it reconnects.
-const screenshots = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('./screenshots/', import.meta.url)) : undefined
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('./screenshots/', import.meta.url))
+  : undefined
 
 for (const name of APPS) {
   test.describe(`${name} app`, () => {
@@ -61,7 +63,10 @@ for (const name of APPS) {
       await expect(app.retryNow).toBeVisible()
       const picture = await app.page.locator('main').screenshot({ animations: 'disabled' })
       await testInfo.attach('reconnecting', { body: picture, contentType: 'image/png' })
-      if (screenshots) await app.page.locator('main').screenshot({ path: `${screenshots}${name}-reconnecting.png`, animations: 'disabled' })
+      if (screenshots)
+        await app.page
+          .locator('main')
+          .screenshot({ path: `${screenshots}${name}-reconnecting.png`, animations: 'disabled' })
 
       await expect(app.message(text)).toContainText('delivered', { timeout: 30_000 })
       await expect(app.state).toHaveText('open')
@@ -71,10 +76,17 @@ for (const name of APPS) {
       await expect(app.message(after)).toContainText('delivered')
 
       await expect(app.message(text)).toHaveCount(1)
-      expect(demo.live.chats().filter((chat) => chat.text === text)).toEqual([{ id: expect.any(String), text, count: 1 }])
+      expect(demo.live.chats().filter((chat) => chat.text === text)).toEqual([
+        { id: expect.any(String), text, count: 1 },
+      ])
     })
 
-    test('"Retry now" reconnects at once instead of waiting, from the keyboard', async ({ demo, control, open, page }) => {
+    test('"Retry now" reconnects at once instead of waiting, from the keyboard', async ({
+      demo,
+      control,
+      open,
+      page,
+    }) => {
       // A paused page clock makes the back-off wait endless: only the button can end it.
       await page.clock.install()
       const app = await open(name)
@@ -124,7 +136,11 @@ for (const name of APPS) {
       await expect(app.banner).toContainText('Live.')
     })
 
-    test('says the new location does not allow discovery when its CORS headers are off', async ({ demo, control, open }) => {
+    test('says the new location does not allow discovery when its CORS headers are off', async ({
+      demo,
+      control,
+      open,
+    }) => {
       const app = await open(name)
       await expect(app.state).toHaveText('open')
 

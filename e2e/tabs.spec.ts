@@ -4,7 +4,11 @@
 import { expect, test } from './fixtures'
 
 test.describe('vanilla app, sharing across tabs', () => {
-  test('three tabs with the toggle on hold one socket; when the leading tab closes another takes over', async ({ context, demo, open }) => {
+  test('three tabs with the toggle on hold one socket; when the leading tab closes another takes over', async ({
+    context,
+    demo,
+    open,
+  }) => {
     const first = await open('vanilla')
     await expect(first.state).toHaveText('open')
     // The toggle reloads the page with ?share=tabs, where the box is ticked only once the page's
@@ -29,13 +33,17 @@ test.describe('vanilla app, sharing across tabs', () => {
     const last = others[1]!
     await last.getByRole('textbox', { name: 'Message' }).fill('hello from the third tab')
     await last.getByRole('textbox', { name: 'Message' }).press('Enter')
-    await expect(last.getByTestId('feed').getByRole('listitem').filter({ hasText: 'hello from the third tab' })).toContainText('delivered')
+    await expect(
+      last.getByTestId('feed').getByRole('listitem').filter({ hasText: 'hello from the third tab' }),
+    ).toContainText('delivered')
     await expect(first.message('hello from the third tab')).toBeVisible()
 
     await first.page.close()
     for (const page of others) await expect(page.getByTestId('state')).toHaveText('open')
     const roles = () => Promise.all(others.map((page) => page.getByTestId('role').textContent()))
-    await expect.poll(async () => (await roles()).sort()).toEqual(['· following another tab', '· this tab holds the socket'])
+    await expect
+      .poll(async () => (await roles()).sort())
+      .toEqual(['· following another tab', '· this tab holds the socket'])
     await expect.poll(() => demo.live.state().clients).toEqual({ v1: 1, v2: 0 })
   })
 })

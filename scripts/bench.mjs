@@ -5,4 +5,6 @@ import { bin, buildPackages, ensureBrowser, install, run } from './setup.mjs'
 install()
 buildPackages()
 const browser = ensureBrowser()
-run(bin('tsx'), ['bench/run.ts', ...process.argv.slice(2)], { env: { ...process.env, ...(browser ? { CHROMIUM_PATH: browser } : {}) } })
+run(bin('tsx'), ['bench/run.ts', ...process.argv.slice(2)], {
+  env: { ...process.env, ...(browser ? { CHROMIUM_PATH: browser } : {}) },
+})

@@ -28,7 +28,8 @@ for (const readme of readmes) {
       continue
     }
     if (statSync(to).isDirectory()) to = join(to, 'README.md')
-    if (anchor && !(existsSync(to) && anchors(to).has(anchor))) problems.push(`${target}: no heading #${anchor} in ${relative(root, to)}`)
+    if (anchor && !(existsSync(to) && anchors(to).has(anchor)))
+      problems.push(`${target}: no heading #${anchor} in ${relative(root, to)}`)
   }
   dead += problems.length
   console.log(`${problems.length ? '✗' : '✓'} ${readme}: every relative link resolves`)

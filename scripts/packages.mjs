@@ -33,7 +33,8 @@ try {
       const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }))
       for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies'])
         for (const [name, range] of Object.entries(packed[field] ?? {}))
-          if (range.startsWith('workspace:')) problems.push(`${field}: ${name} is ${range}, which npm cannot install: give a version range`)
+          if (range.startsWith('workspace:'))
+            problems.push(`${field}: ${name} is ${range}, which npm cannot install: give a version range`)
       try {
         execFileSync(bin('publint'), [tarball, '--strict'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' })
       } catch (error) {
@@ -54,8 +55,13 @@ try {
       // What `changeset publish` would send, short of sending it (no login needed, no registry
       // reached): the tarball, its name and version, and public access for a scoped package.
       try {
-        const said = execFileSync('npm', ['publish', '--dry-run', tarball], { cwd: out, encoding: 'utf8', stdio: 'pipe' })
-        if (!said.includes(`${npmName}@`) && !said.includes('dry-run')) problems.push(`npm publish --dry-run: ${said.trim()}`)
+        const said = execFileSync('npm', ['publish', '--dry-run', tarball], {
+          cwd: out,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        })
+        if (!said.includes(`${npmName}@`) && !said.includes('dry-run'))
+          problems.push(`npm publish --dry-run: ${said.trim()}`)
       } catch (error) {
         problems.push(`npm publish --dry-run: ${(error.stderr || error.message).trim()}`)
       }
@@ -130,7 +136,9 @@ function nodeOnlyTypes() {
   } catch (error) {
     problem = (error.stdout || error.message).trim()
   }
-  console.log(`${problem ? '✗' : '✓'} the declarations type-check in a Node-only project (lib ES2022, no DOM, skipLibCheck off)`)
+  console.log(
+    `${problem ? '✗' : '✓'} the declarations type-check in a Node-only project (lib ES2022, no DOM, skipLibCheck off)`,
+  )
   if (problem) console.log(problem.replace(/^/gm, '    '))
   return !problem
 }
@@ -144,7 +152,10 @@ function nodeOnlyTypes() {
  */
 function versionsAgree() {
   const ours = Object.fromEntries(
-    PACKAGES.map((name) => JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'))).map((p) => [p.name, p.version]),
+    PACKAGES.map((name) => JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'))).map((p) => [
+      p.name,
+      p.version,
+    ]),
   )
   const parts = (version) => version.split('.').map(Number)
   // A caret range (^1.2.3 admits 1.x from 1.2.3; ^0.2.3 admits 0.2.x from 0.2.3), or an exact version.
@@ -173,7 +184,9 @@ function versionsAgree() {
       if (!`${ours.followsocket}.`.startsWith(`${version}.`))
         problems.push(`${file}: unpkg.com/followsocket@${version} does not serve ${ours.followsocket}`)
   }
-  const exported = /export const version = '([^']*)'/.exec(readFileSync(join(root, 'packages/core/src/index.ts'), 'utf8'))?.[1]
+  const exported = /export const version = '([^']*)'/.exec(
+    readFileSync(join(root, 'packages/core/src/index.ts'), 'utf8'),
+  )?.[1]
   if (exported !== ours.followsocket)
     problems.push(
       `packages/core/src/index.ts: version is ${exported}, the package is ${ours.followsocket} (npm run release:version syncs it)`,

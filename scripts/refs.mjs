@@ -16,7 +16,10 @@ import { anchors } from './anchors.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const TEXT = /\.(?:[cm]?[jt]sx?|vue|md|html|json|ya?ml|sh|css|cfg|conf|toml)$/
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+  cwd: root,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((file) => TEXT.test(file) && !/(^|\/)(node_modules|dist|\.reports)\//.test(file))
   // Its own patterns and comments would match.
@@ -44,7 +47,8 @@ const headings = (file) => cache.get(file) ?? cache.set(file, anchors(file)).get
 const check = (path, anchor, base) => {
   const to = resolve(base, path)
   if (!existsSync(to) || statSync(to).isDirectory()) return `${path}: no such file`
-  if (anchor && !headings(to).has(anchor)) return `${path}#${anchor}: no heading with that anchor in ${relative(root, to)}`
+  if (anchor && !headings(to).has(anchor))
+    return `${path}#${anchor}: no heading with that anchor in ${relative(root, to)}`
 }
 
 let bad = 0

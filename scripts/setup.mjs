@@ -9,7 +9,8 @@ import { chromiumPath } from './browser.mjs'
 export const root = resolve(import.meta.dirname, '..')
 const { packageManager } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 
-export const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options })
+export const run = (command, args, options = {}) =>
+  execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options })
 
 export const pnpm = (...args) => run('npx', ['-y', packageManager, ...args])
 
@@ -70,10 +71,14 @@ export function ensureBrowser() {
   if (path) return path
   const ownBrowser = (() => {
     try {
-      const out = execFileSync(process.execPath, ['-e', "console.log(require('@playwright/test').chromium.executablePath())"], {
-        cwd: root,
-        encoding: 'utf8',
-      }).trim()
+      const out = execFileSync(
+        process.execPath,
+        ['-e', "console.log(require('@playwright/test').chromium.executablePath())"],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      ).trim()
       return existsSync(out) ? out : undefined
     } catch {
       return undefined
@@ -83,7 +88,8 @@ export function ensureBrowser() {
   if (existsSync('/usr/bin/apt-get')) {
     console.log('› no Chromium found: installing Debian chromium')
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-    const apt = (...args) => (process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env }))
+    const apt = (...args) =>
+      process.getuid?.() === 0 ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env })
     apt('update')
     apt('install', '-y', 'chromium')
     path = chromiumPath()

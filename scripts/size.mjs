@@ -25,7 +25,12 @@ export const checks = [
   { name: 'followsocket IIFE (<script>)', file: join(core, 'dist/followsocket.iife.js'), budget: 6.5 * KB },
   // Sharing across tabs (docs/sharing.md#across-tabs) is its own entry, so `connect` does not grow
   // for it: measured by what it adds to the connect path it wraps.
-  { name: 'followsocket/tabs: { connect }', code: `export { connect } from 'followsocket/tabs'`, onTopOf: CONNECT, budget: 1.75 * KB },
+  {
+    name: 'followsocket/tabs: { connect }',
+    code: `export { connect } from 'followsocket/tabs'`,
+    onTopOf: CONNECT,
+    budget: 1.75 * KB,
+  },
   // Its <script> build, for pages without a bundler: connect and tabs together, so within both budgets.
   { name: 'followsocket/tabs IIFE (<script>)', file: join(core, 'dist/followsocket-tabs.iife.js'), budget: 7 * KB },
   // A binding, bundled with what it pulls from the core and without its framework (the app ships
@@ -147,7 +152,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const ok = size <= check.budget
       if (!ok) over++
       const what = check.onTopOf ? `+${size} B on top of connect, ${total} B in all` : `${text.length} B minified`
-      console.log(`${ok ? '✓' : '✗'} ${check.name.padEnd(44)} ${bundler.padEnd(8)} ${size} B  (budget ${check.budget} B, ${what})`)
+      console.log(
+        `${ok ? '✓' : '✗'} ${check.name.padEnd(44)} ${bundler.padEnd(8)} ${size} B  (budget ${check.budget} B, ${what})`,
+      )
     }
   }
   process.exit(over ? 1 : 0)

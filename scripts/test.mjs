@@ -47,7 +47,12 @@ for (const [title, script] of [
 // Node: vitest, every package.
 {
   const file = resolve(reports, 'vitest.json')
-  const status = step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`])
+  const status = step('vitest', bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ])
   if (existsSync(file)) {
     const report = JSON.parse(readFileSync(file, 'utf8'))
     passed += report.numPassedTests

@@ -10,7 +10,13 @@ import { join, resolve } from 'node:path'
 const root = resolve(import.meta.dirname, '..')
 const read = (file) => readFileSync(join(root, file), 'utf8')
 const { version } = JSON.parse(read('packages/core/package.json'))
-const ours = ['followsocket', '@followsocket/server', '@followsocket/react', '@followsocket/vue', '@followsocket/devtools']
+const ours = [
+  'followsocket',
+  '@followsocket/server',
+  '@followsocket/react',
+  '@followsocket/vue',
+  '@followsocket/devtools',
+]
 const [major, minor] = version.split('.')
 
 const rewrite = (file, change) => {
@@ -26,11 +32,14 @@ for (const app of ['examples/react', 'examples/vue', 'examples/vanilla', 'exampl
   rewrite(`${app}/package.json`, (text) => {
     const json = JSON.parse(text)
     for (const field of ['dependencies', 'devDependencies'])
-      for (const name of ours) if (json[field]?.[name] && !json[field][name].startsWith('workspace:')) json[field][name] = `^${version}`
+      for (const name of ours)
+        if (json[field]?.[name] && !json[field][name].startsWith('workspace:')) json[field][name] = `^${version}`
     return `${JSON.stringify(json, null, 2)}\n`
   })
 
-rewrite('packages/core/src/index.ts', (text) => text.replace(/export const version = '[^']*'/, `export const version = '${version}'`))
+rewrite('packages/core/src/index.ts', (text) =>
+  text.replace(/export const version = '[^']*'/, `export const version = '${version}'`),
+)
 
 const docs = execFileSync('git', ['ls-files', '*.md', '*.html'], { cwd: root, encoding: 'utf8' })
   .split('\n')

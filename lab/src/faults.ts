@@ -100,7 +100,9 @@ export async function startFaultProxy(target: { host?: string; port: number }): 
     link.upstream = upstream
     upstream.on('close', end)
     upstream.on('error', end)
-    client.on('data', (chunk) => (fault.kind === 'reset' ? client.resetAndDestroy() : relay(link, chunk, upstream, false)))
+    client.on('data', (chunk) =>
+      fault.kind === 'reset' ? client.resetAndDestroy() : relay(link, chunk, upstream, false),
+    )
     upstream.on('data', (chunk) => relay(link, chunk, client, true))
   })
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))

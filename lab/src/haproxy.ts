@@ -68,7 +68,10 @@ export const startHaproxy = async (config: HaproxyConfig): Promise<Haproxy> => {
     },
     // Listeners are bound before the stats socket appears; its first answer means the event
     // loop runs, so the proxy's port accepts too.
-    ready: { when: (dir, signal) => appears(dir, 'admin.sock', signal).then(() => runtimeCommand(join(dir, 'admin.sock'), 'show info')) },
+    ready: {
+      when: (dir, signal) =>
+        appears(dir, 'admin.sock', signal).then(() => runtimeCommand(join(dir, 'admin.sock'), 'show info')),
+    },
     // A hard stop, so open tunnels (WebSockets) do not hold the test up.
     stopSignal: 'SIGTERM',
   })

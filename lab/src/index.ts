@@ -133,7 +133,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req)
     const origin = req.headers.origin
-    requests.push({ kind: req.method === 'GET' ? 'get' : 'other', method: req.method ?? 'GET', path, ...(origin ? { origin } : {}) })
+    requests.push({
+      kind: req.method === 'GET' ? 'get' : 'other',
+      method: req.method ?? 'GET',
+      path,
+      ...(origin ? { origin } : {}),
+    })
     const route = routes.get(path)
     if (route) return route.get(req, res)
     for (const [prefix, dir] of statics) {
@@ -142,7 +147,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       if (!file.startsWith(normalize(dir))) return notFound(res)
       try {
         const body = await readFile(file)
-        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+        res.writeHead(200, {
+          'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        })
         return res.end(body)
       } catch {
         return notFound(res)
@@ -217,12 +225,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       routes.set(path, {
         get(req, res) {
           if (route.get === false) return notFound(res)
-          res.writeHead(status, { location: located(req, true), ...corsHeaders(route.cors ?? '*', req.headers.origin, route.credentials) })
+          res.writeHead(status, {
+            location: located(req, true),
+            ...corsHeaders(route.cors ?? '*', req.headers.origin, route.credentials),
+          })
           res.end()
         },
         upgrade(req, socket) {
           if (route.upgrade === false) return socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
-          socket.end(`HTTP/1.1 ${status} Moved\r\nLocation: ${located(req, false)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+          socket.end(
+            `HTTP/1.1 ${status} Moved\r\nLocation: ${located(req, false)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+          )
         },
       })
     },
@@ -230,7 +243,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     endpoint(path, opts = {}) {
       const wss = new WebSocketServer({
         noServer: true,
-        ...(opts.protocols ? { handleProtocols: (offered: Set<string>) => opts.protocols!.find((p) => offered.has(p)) ?? false } : {}),
+        ...(opts.protocols
+          ? { handleProtocols: (offered: Set<string>) => opts.protocols!.find((p) => offered.has(p)) ?? false }
+          : {}),
       })
       servers.push(wss)
       const received: string[] = []
@@ -254,7 +269,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       })
       routes.set(path, {
         get(req, res) {
-          res.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain', ...corsHeaders(opts.cors ?? '*', req.headers.origin) })
+          res.writeHead(426, {
+            upgrade: 'websocket',
+            'content-type': 'text/plain',
+            ...corsHeaders(opts.cors ?? '*', req.headers.origin),
+          })
           res.end('upgrade required')
         },
         upgrade(req, socket, head) {
@@ -269,7 +288,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         },
         nextConnection: () => new Promise((done) => connectionWaiters.push(done)),
         receivedCount: (count) =>
-          received.length >= count ? Promise.resolve(received.slice()) : new Promise((done) => countWaiters.push({ count, done })),
+          received.length >= count
+            ? Promise.resolve(received.slice())
+            : new Promise((done) => countWaiters.push({ count, done })),
       }
     },
 

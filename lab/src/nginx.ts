@@ -18,7 +18,9 @@ export const startNginx = (http: string, server: string): Promise<Nginx> =>
     name: 'nginx',
     binary: NGINX,
     setup(prefix, port) {
-      const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${prefix}/${name};`).join('\n  ')
+      const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+        .map((name) => `${name}_temp_path ${prefix}/${name};`)
+        .join('\n  ')
       writeFileSync(
         join(prefix, 'nginx.conf'),
         `daemon off;\npid ${join(prefix, 'nginx.pid')};\nerror_log stderr notice;\nworker_processes 1;\nevents { worker_connections 64; }\n` +

@@ -12,6 +12,9 @@ const templates = fileURLToPath(new URL('./templates/', import.meta.url))
 rmSync(templates, { recursive: true, force: true })
 for (const name of Object.keys(TEMPLATES)) {
   const to = `${templates}${name}`
-  cpSync(`${examples}${name}`, to, { recursive: true, filter: (path) => !['node_modules', 'dist'].includes(basename(path)) })
+  cpSync(`${examples}${name}`, to, {
+    recursive: true,
+    filter: (path) => !['node_modules', 'dist'].includes(basename(path)),
+  })
   if (existsSync(`${to}/.gitignore`)) renameSync(`${to}/.gitignore`, `${to}/${GITIGNORE}`)
 }

@@ -39,14 +39,17 @@ export function App() {
       if (data.type === 'tick') return setTick(data.n)
       setFeed((feed) =>
         feed.some((item) => item.id === data.id)
-          ? feed.map((item) => (item.id === data.id ? { ...item, id: undefined, tag: 'delivered', muted: false } : item))
+          ? feed.map((item) =>
+              item.id === data.id ? { ...item, id: undefined, tag: 'delivered', muted: false } : item,
+            )
           : [{ key: ++keys, text: data.text, tag: new Date(data.at).toLocaleTimeString(), muted: false }, ...feed],
       )
     },
     onRedirect: setRedirect,
     onOpen: () => setSendError(undefined),
     onError: (e) => {
-      if (e.code === 'INVALID_MESSAGE') add({ text: 'A message could not be read and was skipped.', tag: 'skipped', muted: true })
+      if (e.code === 'INVALID_MESSAGE')
+        add({ text: 'A message could not be read and was skipped.', tag: 'skipped', muted: true })
     },
   })
 
@@ -91,7 +94,8 @@ export function App() {
       </div>
 
       <p className="meta">
-        {state === 'open' ? 'Connected to' : 'Last connected to'} <code data-testid="where">{resolvedUrl ?? '—'}</code> ·{' '}
+        {state === 'open' ? 'Connected to' : 'Last connected to'} <code data-testid="where">{resolvedUrl ?? '—'}</code>{' '}
+        ·{' '}
         <span className="ticks" data-testid="ticks">
           {tick === undefined ? 'no ticks yet' : `tick ${tick}`}
         </span>

@@ -78,7 +78,12 @@ export function banner({ state, error, retry, redirect, now = Date.now() }) {
       if (error) return { tone: 'warn', text: `${reason} Reconnecting…`, retry: false }
       return { tone: 'info', text: 'Connecting to the live feed…', retry: false }
     case 'open':
-      if (redirect) return { tone: 'ok', text: `The live feed moved to ${place(redirect.to)}. You are connected there.`, retry: false }
+      if (redirect)
+        return {
+          tone: 'ok',
+          text: `The live feed moved to ${place(redirect.to)}. You are connected there.`,
+          retry: false,
+        }
       return { tone: 'ok', text: 'Live.', retry: false }
     case 'reconnecting':
       if (retry && retry.delayMs === Infinity)

@@ -48,7 +48,12 @@ async function serveStatic(path: string, res: ServerResponse): Promise<boolean> 
     if (!file.startsWith(dir)) break
     try {
       const body = localBuild(prefix, file, await readFile(file))
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body)
+      res
+        .writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        })
+        .end(body)
       return true
     } catch {
       break

@@ -119,13 +119,19 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   })
   const twin = (res: ServerResponse, allow: string | null) =>
     res
-      .writeHead(426, { 'content-type': 'text/plain', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) })
+      .writeHead(426, {
+        'content-type': 'text/plain',
+        vary: 'Origin',
+        ...(allow ? { 'access-control-allow-origin': allow } : {}),
+      })
       .end('WebSocket endpoint: upgrade required')
 
   const serverA = createServer((req, res) => {
     // Readable by the app's origin, so its client can tell a refused sign-in from an outage.
     if (signIn && req.url?.startsWith('/v1/live'))
-      return void res.writeHead(401, { 'access-control-allow-origin': appOrigin, vary: 'Origin', 'content-length': '0' }).end()
+      return void res
+        .writeHead(401, { 'access-control-allow-origin': appOrigin, vary: 'Origin', 'content-length': '0' })
+        .end()
     if (later && req.url?.startsWith('/v1/live')) {
       answeredLater.push({ kind: 'get', at: Date.now() })
       return later.request(req, res)

@@ -4,7 +4,16 @@ import { closeSocket, endSocket, webSocketClass } from '#hops'
 import { diagnose, locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'
-import { afterClose, afterFailure, FRESH, willReconnect, type FoundVia, type Pace, type Step, type Then } from './next-step'
+import {
+  afterClose,
+  afterFailure,
+  FRESH,
+  willReconnect,
+  type FoundVia,
+  type Pace,
+  type Step,
+  type Then,
+} from './next-step'
 import { settings } from './options'
 import type { StandardResult } from './standard-schema'
 import type { CloseInfo, ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
@@ -136,7 +145,10 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     } catch (cause) {
       // The URL and the protocols were checked already: what is left (a SecurityError, a
       // WebSocket option that is no constructor) would fail every retry the same way.
-      return failed(new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}`, target, cause), found?.via)
+      return failed(
+        new FollowSocketError('INVALID_OPTIONS', `new WebSocket() threw ${cause}`, target, cause),
+        found?.via,
+      )
     }
     const g = generation
     // A failure before `open`, said as plainly as the preflight can: where a preflight just
@@ -152,7 +164,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onerror = noop
     connectTimer = setTimeout(() => {
       drop()
-      handshakeFailed(new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target))
+      handshakeFailed(
+        new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target),
+      )
     }, timerDelay(s.connectTimeoutMs))
     ws.onopen = () => {
       clearTimeout(connectTimer)
@@ -174,7 +188,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
           // Silent since the last ping: the socket is dead even if no close ever comes (half-open).
           pongTimer ??= setTimeout(() => {
             drop()
-            if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target))) closed(DROPPED)
+            if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target)))
+              closed(DROPPED)
           }, timerDelay(beat.timeoutMs))
         }, timerDelay(beat.intervalMs))
     }
@@ -245,9 +260,14 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     return s.schema ? s.schema['~standard'].validate(value) : { value }
   }
   const refuse = (cause: unknown, raw: unknown, why: unknown = cause) =>
-    emit('error', new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }))
+    emit(
+      'error',
+      new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }),
+    )
   const deliver = (result: StandardResult<unknown>, raw: unknown) =>
-    result.issues ? refuse(result.issues, raw, result.issues[0]?.message) : emit('message', { data: result.value as T, raw })
+    result.issues
+      ? refuse(result.issues, raw, result.issues[0]?.message)
+      : emit('message', { data: result.value as T, raw })
 
   // On the hot path: no closure is created per frame without a schema.
   const receive = (raw: unknown) => {
@@ -287,11 +307,13 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       return queue.length
     },
     send(data) {
-      if (stopped || state == 'closed') throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
+      if (stopped || state == 'closed')
+        throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
       // readyState, not state: a socket already closing must not swallow the message. While the
       // queue holds messages (open listeners are running), this one goes behind them.
       if (socket?.readyState == 1 && !queue.length) return socket.send(data)
-      if (queue.length >= s.buffer.maxMessages) throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
+      if (queue.length >= s.buffer.maxMessages)
+        throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
       queue.push(data)
     },
     close(code = 1000, reason = '') {

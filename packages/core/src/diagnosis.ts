@@ -19,13 +19,20 @@ const IMF_FIXDATE = /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/
  * undefined when it asks for no wait: absent, unreadable, zero, or a date already past.
  */
 export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
-  const ms = !value ? NaN : /^\d+$/.test(value) ? +value * 1000 : IMF_FIXDATE.test(value) ? Date.parse(value) - now : NaN
+  const ms = !value
+    ? NaN
+    : /^\d+$/.test(value)
+      ? +value * 1000
+      : IMF_FIXDATE.test(value)
+        ? Date.parse(value) - now
+        : NaN
   return ms > 0 ? Math.min(ms, HOUR) : undefined
 }
 
 /** What a status tells a person, by the rows of the diagnosis table; any other status speaks for itself. */
 const advice = (status: number, wait: number | undefined): string | undefined => {
-  if (status == 401 || status == 403) return 'the server refused the credentials: a url function can put a fresh token in the URL'
+  if (status == 401 || status == 403)
+    return 'the server refused the credentials: a url function can put a fresh token in the URL'
   if (status == 404 || status == 410) return 'nothing at that path: check the URL'
   if (wait) return `the server asks to come back in ${Math.ceil(wait / 1000)} s`
   if (status == 101 || status == 400 || status == 426 || (status >= 200 && status < 300))
@@ -39,7 +46,14 @@ const advice = (status: number, wait: number | undefined): string | undefined =>
 export const refusal = (url: string, { status, headers }: Response): FollowSocketError => {
   const wait = status == 429 || status == 503 ? parseRetryAfter(headers.get('retry-after')) : undefined
   const why = advice(status, wait)
-  return new FollowSocketError('HANDSHAKE_FAILED', `${url} answered ${status}${why ? `: ${why}` : ''}`, url, undefined, status, wait)
+  return new FollowSocketError(
+    'HANDSHAKE_FAILED',
+    `${url} answered ${status}${why ? `: ${why}` : ''}`,
+    url,
+    undefined,
+    status,
+    wait,
+  )
 }
 
 /** Nothing answers a GET of `at` (refused, DNS, TLS, offline): the server is down or out of reach. */

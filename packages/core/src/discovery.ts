@@ -50,14 +50,26 @@ export const preflight = async (
     } catch (cause) {
       if (signal?.aborted) throw cause
       if (deadline.aborted)
-        throw new FollowSocketError('DISCOVERY_TIMEOUT', `GET ${at.href}: no answer within preflight.timeoutMs`, url, cause)
+        throw new FollowSocketError(
+          'DISCOVERY_TIMEOUT',
+          `GET ${at.href}: no answer within preflight.timeoutMs`,
+          url,
+          cause,
+        )
       throw await unanswered(request, at, url, cause)
     }
   }
   const [response, hops] = await followChain(get, new URL(toHttp(new URL(url))), s)
   const final = hops.at(-1)?.to ?? url
   if (hops[0]) remember(s, url, final, hops)
-  return { url: final, redirected: !!hops[0], hops, via: 'preflight', status: response.status, refusal: refusal(final, response) }
+  return {
+    url: final,
+    redirected: !!hops[0],
+    hops,
+    via: 'preflight',
+    status: response.status,
+    refusal: refusal(final, response),
+  }
 }
 
 /**

@@ -48,6 +48,12 @@ export const isFollowSocketError = (value: unknown): value is FollowSocketError 
 
 // Policy refusals repeat on every attempt (retrying would meet the same redirect), and so do bad
 // options: these end the connection instead of retrying.
-const FINAL: ErrorCode[] = ['REDIRECT_LOOP', 'TOO_MANY_REDIRECTS', 'INSECURE_REDIRECT', 'REDIRECT_NOT_ALLOWED', 'INVALID_OPTIONS']
+const FINAL: ErrorCode[] = [
+  'REDIRECT_LOOP',
+  'TOO_MANY_REDIRECTS',
+  'INSECURE_REDIRECT',
+  'REDIRECT_NOT_ALLOWED',
+  'INVALID_OPTIONS',
+]
 
 export const isFinal = (error: FollowSocketError): boolean => FINAL.includes(error.code)

@@ -44,7 +44,8 @@ const probe = async (request: Get, at: URL, url: string, cause: unknown): Promis
   const answer = (redirect: RequestRedirect) => request(at, { mode: 'no-cors', redirect }).catch(() => undefined)
   // Cross-origin, the Fetch standard refuses 'manual' in 'no-cors' mode, so a loop there reads as
   // "nothing answers". Same-origin, 'manual' counts a redirect as an answer (an opaqueredirect).
-  if (at.origin != globalThis.location?.origin) return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
+  if (at.origin != globalThis.location?.origin)
+    return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
   const first = await answer('manual')
   if (!first) return unreachable(url, at, cause)
   // The first hop redirects: following the rest tells a later hop that left the origin without

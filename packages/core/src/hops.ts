@@ -49,7 +49,8 @@ export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstruct
 }
 
 /** Ends a socket now: `ws` can drop the TCP connection at once (terminate), where close() waits for the server. */
-export const endSocket = (ws: WebSocket): void => ((ws as WebSocket & { terminate?(): void }).terminate ?? ws.close).call(ws)
+export const endSocket = (ws: WebSocket): void =>
+  ((ws as WebSocket & { terminate?(): void }).terminate ?? ws.close).call(ws)
 
 // How long close() leaves the server to finish the closing handshake: `ws` would wait 30 s.
 const CLOSE_TIMEOUT_MS = 1000

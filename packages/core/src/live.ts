@@ -28,7 +28,13 @@ export interface Snapshot<T = unknown> {
   readonly retry: RetryInfo | undefined
 }
 
-export const IDLE: Snapshot<any> = { state: 'idle', lastMessage: undefined, error: undefined, resolvedUrl: undefined, retry: undefined }
+export const IDLE: Snapshot<any> = {
+  state: 'idle',
+  lastMessage: undefined,
+  error: undefined,
+  resolvedUrl: undefined,
+  retry: undefined,
+}
 
 export interface Live<T> {
   readonly connection: Connection<T>
@@ -75,7 +81,9 @@ export const acquire = <T>(key: string | undefined, open: () => Connection<T>): 
   connection.on('state', (state) => update(state == 'reconnecting' ? { state } : { state, retry: undefined }))
   connection.on('open', ({ url }) => update({ resolvedUrl: url, error: undefined }))
   connection.on('message', ({ data }) => update({ lastMessage: data }))
-  connection.on('reconnecting', ({ attempt, delayMs }) => update({ retry: { attempt, delayMs, at: Date.now() + delayMs } }))
+  connection.on('reconnecting', ({ attempt, delayMs }) =>
+    update({ retry: { attempt, delayMs, at: Date.now() + delayMs } }),
+  )
   connection.on('error', (error) => error.code != 'INVALID_MESSAGE' && update({ error }))
   if (key !== undefined) shared.set(key, live)
   return live

@@ -83,7 +83,13 @@ const reopen = (then: Then, pace: Pace, s: DecisionSettings, now: Circumstances,
  * why. `via`: how its target was found (see Found), 'preflight' too when the preflight itself
  * failed, undefined for the URL asked for, opened directly.
  */
-export const afterFailure = (error: FollowSocketError, via: FoundVia, pace: Pace, s: DecisionSettings, now: Circumstances): Step => {
+export const afterFailure = (
+  error: FollowSocketError,
+  via: FoundVia,
+  pace: Pace,
+  s: DecisionSettings,
+  now: Circumstances,
+): Step => {
   // A remembered location that fails is stale, whatever its error says.
   if (via == 'cache' || via == 'close-frame') return reopen('rediscover', pace, s, now, error)
   if (isFinal(error)) return { kind: 'stop', pace }

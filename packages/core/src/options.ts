@@ -59,7 +59,14 @@ const TABLE = {
   cache: ['memory', 'local', false],
   cacheTtlMs: 3_600_000,
   connectTimeoutMs: 10_000,
-  reconnect: { minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: ['full', 'none'], maxRetries: Infinity, minUptimeMs: 5000 },
+  reconnect: {
+    minDelayMs: 500,
+    maxDelayMs: 30_000,
+    factor: 2,
+    jitter: ['full', 'none'],
+    maxRetries: Infinity,
+    minUptimeMs: 5000,
+  },
   // Closes that would repeat if retried: protocol error, unsupported data, invalid payload,
   // policy violation, message too big, missing extension (RFC 6455 §7.4.1).
   shouldReconnect: (close: CloseInfo) => ![1002, 1003, 1007, 1008, 1009, 1010].includes(close.code),
@@ -75,7 +82,8 @@ const OFF: Record<string, unknown> = { reconnect: false, buffer: { maxMessages: 
 const bad = (name: string, problem: string): never => {
   throw new FollowSocketError('INVALID_OPTIONS', `Option ${name} ${problem}`)
 }
-const fn = (value: unknown, name: string) => (value === undefined || typeof value == 'function' ? value : bad(name, 'must be a function'))
+const fn = (value: unknown, name: string) =>
+  value === undefined || typeof value == 'function' ? value : bad(name, 'must be a function')
 
 // A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 7230 §3.2.6).
 const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/
@@ -91,7 +99,9 @@ const RULES = {
   allowedOrigins: (list, name) => {
     const all = [list ?? '*'].flat()
     if (all.includes('*')) return undefined
-    return all.map((entry: unknown) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins'))
+    return all.map(
+      (entry: unknown) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins'),
+    )
   },
   fetch: fn,
   WebSocket: fn,
@@ -100,7 +110,9 @@ const RULES = {
   protocols: (protocols, name) =>
     protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol tokens'),
   schema: (schema, name) =>
-    schema === undefined || typeof schema?.['~standard']?.validate == 'function' ? schema : bad(name, 'must be a Standard Schema (zod…)'),
+    schema === undefined || typeof schema?.['~standard']?.validate == 'function'
+      ? schema
+      : bad(name, 'must be a Standard Schema (zod…)'),
   heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
 } satisfies { [K in OptionName]?: Rule }
 
@@ -114,7 +126,8 @@ const check = (key: string, fallback: any, value: any, name: string): unknown =>
   if (typeof fallback == 'object') return merge(fallback, value, name)
   // NaN marks a required number.
   if (value === undefined && !Number.isNaN(fallback)) return fallback
-  if (typeof fallback == 'number') return typeof value == 'number' && value >= 0 ? value : bad(name, 'must be a number >= 0')
+  if (typeof fallback == 'number')
+    return typeof value == 'number' && value >= 0 ? value : bad(name, 'must be a number >= 0')
   return typeof value == typeof fallback ? value : bad(name, `must be a ${typeof fallback}`)
 }
 
@@ -122,7 +135,12 @@ const check = (key: string, fallback: any, value: any, name: string): unknown =>
  * Checks `input` against `table` for `keys`, filling in defaults. `name` is the option that
  * holds `input` ('' at the top), and names the field in every message.
  */
-const merge = (table: Record<string, any>, input: any = {}, name = '', keys: readonly string[] = Object.keys(table)): any => {
+const merge = (
+  table: Record<string, any>,
+  input: any = {},
+  name = '',
+  keys: readonly string[] = Object.keys(table),
+): any => {
   if (!input || typeof input != 'object') bad(name || 'options', 'must be an object')
   const prefix = name && name + '.'
   // A typo (`reconect`) would otherwise be ignored silently.
@@ -130,7 +148,8 @@ const merge = (table: Record<string, any>, input: any = {}, name = '', keys: rea
   const out: any = {}
   // Indexed by any name: `satisfies` above checks the names, the lookup takes what it is given.
   const rules = RULES as Record<string, Rule | undefined>
-  for (const key of keys) out[key] = rules[key] ? rules[key](input[key], prefix + key) : check(key, table[key], input[key], prefix + key)
+  for (const key of keys)
+    out[key] = rules[key] ? rules[key](input[key], prefix + key) : check(key, table[key], input[key], prefix + key)
   return out
 }
 
@@ -162,4 +181,5 @@ export const discoverySettings = (options?: object, keys: readonly string[] = DI
   merge(TABLE, options, '', keys)
 
 /** Validates connect() options and fills in defaults, throwing INVALID_OPTIONS naming the first bad field. */
-export const settings = (options?: object): Settings => merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])
+export const settings = (options?: object): Settings =>
+  merge(TABLE, options, '', [...Object.keys(TABLE), ...Object.keys(RULES)])

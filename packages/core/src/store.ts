@@ -147,7 +147,8 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
         stop?.()
       }
     }
-    const open = options?.share == 'tabs' ? () => tabs!.connect(...latest(input, 'tabs')) : () => connect(...latest(input))
+    const open =
+      options?.share == 'tabs' ? () => tabs!.connect(...latest(input, 'tabs')) : () => connect(...latest(input))
     let held: Live<T>
     try {
       held = acquire(options?.share ? restartKey(url, options) : undefined, open)
@@ -169,7 +170,9 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
       held.watch(update),
       ...CONNECTION_EVENTS.map((type) =>
         c.on(type, (payload: any) =>
-          (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(payload),
+          (input().options as Record<string, any> | undefined)?.[`on${type[0]!.toUpperCase()}${type.slice(1)}`]?.(
+            payload,
+          ),
         ),
       ),
     ]
@@ -198,7 +201,10 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
       if (live) return live.connection.send(data)
       const { url, options } = input()
       if (stopped || url == null)
-        throw new FollowSocketError('CLOSED', 'No connection to send on: the URL is null or invalid, or the component unmounted')
+        throw new FollowSocketError(
+          'CLOSED',
+          'No connection to send on: the URL is null or invalid, or the component unmounted',
+        )
       if (pending.length >= settings(connectOptions(options)).buffer.maxMessages)
         throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open')
       pending.push(data)
@@ -213,7 +219,11 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
  * subscribe(): a component re-renders only for the fields it reads (TanStack Query's tracked
  * query results). Reading a field in an event handler or effect tracks it too.
  */
-export const track = <T, E extends object>(snapshot: Snapshot<T>, fields: Set<SnapshotField>, target: E): Snapshot<T> & E => {
+export const track = <T, E extends object>(
+  snapshot: Snapshot<T>,
+  fields: Set<SnapshotField>,
+  target: E,
+): Snapshot<T> & E => {
   for (const key of Object.keys(snapshot) as SnapshotField[])
     Object.defineProperty(target, key, {
       enumerable: true,

@@ -66,7 +66,11 @@ const GRACE = 250
 // its `cause` may not clone at all: it crosses as its fields and is built again on the other side.
 const errorFields = (error?: FollowSocketError) => error && { ...error, message: error.message, cause: undefined }
 const toWire = (type: keyof ConnectionEvents, payload: any) =>
-  type == 'error' ? errorFields(payload) : type == 'reconnecting' ? { ...payload, error: errorFields(payload.error) } : payload
+  type == 'error'
+    ? errorFields(payload)
+    : type == 'reconnecting'
+      ? { ...payload, error: errorFields(payload.error) }
+      : payload
 const rebuild = (fields: any): FollowSocketError | undefined =>
   fields && Object.assign(new FollowSocketError(fields.code, fields.message, fields.url), fields)
 const fromWire = (type: keyof ConnectionEvents, payload: any) =>
@@ -81,7 +85,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const { share, ...rest } = options
   if (share !== undefined && share !== 'tabs')
     throw new FollowSocketError('INVALID_OPTIONS', `Option share must be 'tabs' here (got ${String(share)})`)
-  if (share !== 'tabs' || typeof BroadcastChannel != 'function' || !globalThis.navigator?.locks) return connectHere(url, rest)
+  if (share !== 'tabs' || typeof BroadcastChannel != 'function' || !globalThis.navigator?.locks)
+    return connectHere(url, rest)
   const s = settings(rest)
   const name = 'followsocket:' + restartKey(url, rest)
   const me = Math.random().toString(36).slice(2)
@@ -135,7 +140,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const follow = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]) => {
     if (type == 'state') return setSnapshot({ ...snapshot, state: payload as ConnectionState })
     if (type == 'open') snapshot = { ...snapshot, resolvedUrl: (payload as { url: string }).url }
-    if (type == 'redirect') setSnapshot({ ...snapshot, url: (payload as RedirectInfo).from, redirect: payload as RedirectInfo })
+    if (type == 'redirect')
+      setSnapshot({ ...snapshot, url: (payload as RedirectInfo).from, redirect: payload as RedirectInfo })
     emit(type, payload)
   }
 
@@ -268,7 +274,8 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       return live ? live.buffered : pending.length
     },
     send(data) {
-      if (closed) throw new FollowSocketError('CLOSED', `${snapshot.url} is closed in this tab: call reconnect()`, snapshot.url)
+      if (closed)
+        throw new FollowSocketError('CLOSED', `${snapshot.url} is closed in this tab: call reconnect()`, snapshot.url)
       // A leader's own messages go behind those it took before (its own from before it led
       // among them), which wait for the socket in the outbox.
       if (live && synced && !outbox.length) return live.send(data)

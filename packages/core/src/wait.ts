@@ -27,6 +27,7 @@ export const wait = (delayMs: number, held: boolean, next: () => void): (() => v
   const timer = setTimeout(resume, timerDelay(delayMs))
   // visibilitychange, fired at the document, bubbles to the window, where the other two are fired.
   if (!held)
-    for (const type of ['online', 'pageshow', 'visibilitychange']) globalThis.addEventListener?.(type, resume, { signal: pending.signal })
+    for (const type of ['online', 'pageshow', 'visibilitychange'])
+      globalThis.addEventListener?.(type, resume, { signal: pending.signal })
   return cancel
 }

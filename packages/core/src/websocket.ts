@@ -73,7 +73,8 @@ export class FollowWebSocket extends EventTarget {
   constructor(url: string | URL, protocols?: string | string[]) {
     super()
     this.url = normaliseUrl(url)
-    if (protocols !== undefined && !validProtocols(protocols)) throw new DOMException(`Invalid subprotocols ${protocols}`, 'SyntaxError')
+    if (protocols !== undefined && !validProtocols(protocols))
+      throw new DOMException(`Invalid subprotocols ${protocols}`, 'SyntaxError')
     const s = (this.constructor as typeof FollowWebSocket).settings ?? discoverySettings()
     // The onX attributes act as listeners registered first, as on a WebSocket.
     for (const type of EVENTS) this.addEventListener(type, (event) => (this as any)[`on${type}`]?.call(this, event))
@@ -106,7 +107,8 @@ export class FollowWebSocket extends EventTarget {
   }
 
   close(code?: number, reason?: string): void {
-    if (code !== undefined && code != 1000 && !(code >= 3000 && code < 5000)) throw new DOMException(`close(${code})`, 'InvalidAccessError')
+    if (code !== undefined && code != 1000 && !(code >= 3000 && code < 5000))
+      throw new DOMException(`close(${code})`, 'InvalidAccessError')
     if (this.#state > 1) return
     this.#socket?.close(code, reason)
     this.#stopped = true
@@ -114,7 +116,8 @@ export class FollowWebSocket extends EventTarget {
     this.#state = 2
     // A socket in its handshake reports its own error + close 1006; during discovery there is
     // none yet, so this does the same in a later task, as closing a connecting WebSocket does.
-    if (!this.#socket) setTimeout(() => this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed early`, this.url)))
+    if (!this.#socket)
+      setTimeout(() => this.#fail(new FollowSocketError('HANDSHAKE_FAILED', `${this.url} closed early`, this.url)))
   }
 
   /** Finds the endpoint (as `then` says, see next-step.ts) and opens the socket. */
@@ -192,6 +195,8 @@ export class FollowWebSocket extends EventTarget {
   #closed(code: number, reason: string, wasClean: boolean) {
     this.#state = 3
     const init = { code, reason, wasClean }
-    this.dispatchEvent(typeof CloseEvent == 'function' ? new CloseEvent('close', init) : Object.assign(new Event('close'), init))
+    this.dispatchEvent(
+      typeof CloseEvent == 'function' ? new CloseEvent('close', init) : Object.assign(new Event('close'), init),
+    )
   }
 }

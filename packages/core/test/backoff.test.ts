@@ -3,7 +3,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, type ReconnectOptions } from '../src'
 
-const plain: ReconnectOptions = { minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 'none', maxRetries: Infinity, minUptimeMs: 5000 }
+const plain: ReconnectOptions = {
+  minDelayMs: 500,
+  maxDelayMs: 30_000,
+  factor: 2,
+  jitter: 'none',
+  maxRetries: Infinity,
+  minUptimeMs: 5000,
+}
 const full: ReconnectOptions = { ...plain, jitter: 'full' }
 
 afterEach(() => {

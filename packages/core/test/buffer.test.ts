@@ -7,7 +7,14 @@ import { lab, track } from './lab'
 import { thrown } from './support'
 
 const live = (path: string, options: ConnectOptions = {}) =>
-  track(connect(lab.ws(path), { WebSocket: NodeWebSocket, cache: false, reconnect: { minDelayMs: 10, maxDelayMs: 50 }, ...options }))
+  track(
+    connect(lab.ws(path), {
+      WebSocket: NodeWebSocket,
+      cache: false,
+      reconnect: { minDelayMs: 10, maxDelayMs: 50 },
+      ...options,
+    }),
+  )
 
 describe('send() while not open', () => {
   it('queues messages sent while the server is down and delivers them after the reconnect exactly once, in order', async () => {

@@ -29,17 +29,24 @@ const silentServer = async () => {
   const { port } = server.address() as { port: number }
   return {
     url: `ws://127.0.0.1:${port}/live`,
-    nextRequest: () => new Promise<IncomingMessage>((done) => (requests.length ? done(requests.shift()!) : waiting.push(done))),
+    nextRequest: () =>
+      new Promise<IncomingMessage>((done) => (requests.length ? done(requests.shift()!) : waiting.push(done))),
   }
 }
 
 /** Resolves when the client side of `req` goes away: the server sees its connection close. */
-const gone = (req: IncomingMessage) => new Promise<void>((done) => (req.socket.destroyed ? done() : req.socket.once('close', () => done())))
+const gone = (req: IncomingMessage) =>
+  new Promise<void>((done) => (req.socket.destroyed ? done() : req.socket.once('close', () => done())))
 
 describe('close() aborts a preflight in flight', () => {
   it('connect(): the GET the server never answers is dropped by the client at close(), and the state is closed', async () => {
     const s = await silentServer()
-    const c = connect(s.url, { WebSocket: NodeWebSocket, discovery: 'preflight', cache: false, preflight: { timeoutMs: 60_000 } })
+    const c = connect(s.url, {
+      WebSocket: NodeWebSocket,
+      discovery: 'preflight',
+      cache: false,
+      preflight: { timeoutMs: 60_000 },
+    })
     open.push(c)
     const req = await s.nextRequest()
     const closed = next(c, 'state', (state) => state === 'closed')
@@ -73,8 +80,12 @@ const mute = async () => {
   const sockets: Duplex[] = []
   server = createServer()
   server.on('upgrade', (req, socket: Duplex) => {
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64')
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    )
     socket.on('data', () => {}) // read and ignore everything
     sockets.push(socket)
     upgraded.push(socket)
@@ -110,7 +121,12 @@ describe('close() is prompt against a server that never finishes the closing han
 
   it('a socket dropped for a missed heartbeat is ended at once: the server sees its TCP connection close', async () => {
     const s = await mute()
-    const c = connect(s.url, { WebSocket: NodeWebSocket, cache: false, heartbeat: { intervalMs: 50, timeoutMs: 50 }, reconnect: false })
+    const c = connect(s.url, {
+      WebSocket: NodeWebSocket,
+      cache: false,
+      heartbeat: { intervalMs: 50, timeoutMs: 50 },
+      reconnect: false,
+    })
     open.push(c)
     await next(c, 'open')
     const error = next(c, 'error')

@@ -94,7 +94,9 @@ describe('requests per attempt', () => {
     await next(direct, 'open')
     const moved = track(connect(lab.ws('/v1/live'), { WebSocket: NodeWebSocket, cache: false }))
     await next(moved, 'open')
-    expect([lab.count('/v2/live', 'get'), lab.count('/v1/live', 'get'), lab.count('/v1/live', 'upgrade')]).toEqual([1, 1, 1])
+    expect([lab.count('/v2/live', 'get'), lab.count('/v1/live', 'get'), lab.count('/v1/live', 'upgrade')]).toEqual([
+      1, 1, 1,
+    ])
   })
 })
 
@@ -115,7 +117,13 @@ describe('Retry-After (docs/diagnosis.md#retry-after)', () => {
 
   it('the next attempt waits Retry-After plus this attempt’s jittered back-off, and reconnecting.delayMs says so', async () => {
     lab.status('/live', 503, { headers: { 'retry-after': '2' } })
-    const c = track(connect(lab.ws('/live'), { WebSocket: NodeWebSocket, cache: false, reconnect: { minDelayMs: 300, maxDelayMs: 300 } }))
+    const c = track(
+      connect(lab.ws('/live'), {
+        WebSocket: NodeWebSocket,
+        cache: false,
+        reconnect: { minDelayMs: 300, maxDelayMs: 300 },
+      }),
+    )
     const { delayMs, error } = await next(c, 'reconnecting')
     expect(error).toMatchObject({ status: 503, retryAfterMs: 2000 })
     expect(delayMs).toBeGreaterThanOrEqual(2000)

@@ -27,7 +27,8 @@ const follow = (url: UrlSource, options: ConnectOptions = {}) =>
   track(connect(url, { WebSocket: NodeWebSocket, cache: false, reconnect: small, ...options }))
 
 /** The server closes its side of the connection with `code` and `reason`. */
-const serverCloses = (endpoint: Endpoint, code: number, reason: string) => serverSide(endpoint.clients).close(code, reason)
+const serverCloses = (endpoint: Endpoint, code: number, reason: string) =>
+  serverSide(endpoint.clients).close(code, reason)
 
 describe('INVALID_URL', () => {
   it.each(['ftp://x', 'not a url', 'javascript:alert(1)', ''])('is thrown by connect(%j)', (url) => {
@@ -79,7 +80,9 @@ describe('INVALID_OPTIONS', () => {
     ['binaryType', { binaryType: 'nodebuffer' }],
     ['schema', { schema: { parse: () => 1 } }],
   ])('is thrown at connect(), naming %s', (field, options) => {
-    const error = thrown(() => connect('ws://127.0.0.1:1/', { WebSocket: NodeWebSocket, ...(options as ConnectOptions) }))
+    const error = thrown(() =>
+      connect('ws://127.0.0.1:1/', { WebSocket: NodeWebSocket, ...(options as ConnectOptions) }),
+    )
     expect(error.code).toBe('INVALID_OPTIONS')
     expect(error.message).toContain(field)
   })
@@ -210,7 +213,9 @@ describe('close code 4308', () => {
     expect((await reopened).url).toBe(lab.ws('/v2/live'))
     expect(c.resolvedUrl).toBe(lab.ws('/v2/live'))
     expect(c.url).toBe(lab.ws('/v1/live'))
-    expect(events.of('close')).toEqual([{ code: 4308, reason: lab.ws('/v2/live'), wasClean: true, willReconnect: true }])
+    expect(events.of('close')).toEqual([
+      { code: 4308, reason: lab.ws('/v2/live'), wasClean: true, willReconnect: true },
+    ])
     expect(events.of('reconnecting')).toEqual([])
     expect(lab.count('/v1/live', 'get')).toBe(0)
     expect(lab.count('/v2/live', 'get')).toBe(0)

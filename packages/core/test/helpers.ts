@@ -25,6 +25,7 @@ export const record = <T>(connection: Connection<T>) => {
     connection.on(type, (payload) => seen.push([type, payload]))
   return {
     all: seen,
-    of: <K extends keyof ConnectionEvents<T>>(type: K) => seen.filter(([t]) => t === type).map(([, p]) => p as ConnectionEvents<T>[K]),
+    of: <K extends keyof ConnectionEvents<T>>(type: K) =>
+      seen.filter(([t]) => t === type).map(([, p]) => p as ConnectionEvents<T>[K]),
   }
 }

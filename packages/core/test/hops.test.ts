@@ -60,7 +60,9 @@ describe('#hops: the redirect walk each runtime gets', () => {
   it('Node resolves #hops to the hop walk, for import and for require', () => {
     const resolve = (type: string, code: string) =>
       execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: root, encoding: 'utf8' }).trim()
-    expect(resolve('module', `console.log(import.meta.resolve('#hops'))`)).toBe(pathToFileURL(`${root}/dist/hops.js`).href)
+    expect(resolve('module', `console.log(import.meta.resolve('#hops'))`)).toBe(
+      pathToFileURL(`${root}/dist/hops.js`).href,
+    )
     expect(resolve('commonjs', `console.log(require.resolve('#hops'))`)).toBe(`${root}/dist/hops.cjs`)
   })
 })

@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import { FollowSocketError, type ErrorCode } from '../src'
-import { afterClose, afterFailure, FRESH, willReconnect, type DecisionSettings, type Pace, type Step } from '../src/next-step'
+import {
+  afterClose,
+  afterFailure,
+  FRESH,
+  willReconnect,
+  type DecisionSettings,
+  type Pace,
+  type Step,
+} from '../src/next-step'
 
 // The failure decision (docs/failure-path.md) as a table: one row per rule, each a sentence of
 // the design. No timers, no sockets: what happened, the pace, the options → the step.
 
 const A = 'ws://a.example/live'
 const B = 'ws://b.example/live'
-const RECONNECT = { minDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 'none' as const, maxRetries: 3, minUptimeMs: 5000 }
+const RECONNECT = {
+  minDelayMs: 100,
+  maxDelayMs: 1000,
+  factor: 2,
+  jitter: 'none' as const,
+  maxRetries: 3,
+  minUptimeMs: 5000,
+}
 const S: DecisionSettings = {
   discovery: 'auto',
   reconnect: RECONNECT,
@@ -97,7 +112,9 @@ const rows: Row[] = [
     step: { kind: 'wait', then: 'connect', attempt: 4, delayMs: Infinity, held: false },
     pace_: { attempt: 3, spent: false },
   },
-  ...(['REDIRECT_LOOP', 'TOO_MANY_REDIRECTS', 'INSECURE_REDIRECT', 'REDIRECT_NOT_ALLOWED', 'INVALID_OPTIONS'] as const).map(
+  ...(
+    ['REDIRECT_LOOP', 'TOO_MANY_REDIRECTS', 'INSECURE_REDIRECT', 'REDIRECT_NOT_ALLOWED', 'INVALID_OPTIONS'] as const
+  ).map(
     (code): Row => ({
       rule: `${code} is final: it would repeat on every attempt`,
       ending: failed(code, 'preflight'),
@@ -136,7 +153,11 @@ const rows: Row[] = [
     pace_: { attempt: 1, spent: false },
   },
   ...[1002, 1003, 1007, 1008, 1009, 1010].map(
-    (code): Row => ({ rule: `a close with ${code} would repeat: no reconnect`, ending: closed(code), step: { kind: 'stop' } }),
+    (code): Row => ({
+      rule: `a close with ${code} would repeat: no reconnect`,
+      ending: closed(code),
+      step: { kind: 'stop' },
+    }),
   ),
   {
     rule: '4308 with a URL: the move is followed at once, the first time since healthy',
@@ -216,7 +237,13 @@ describe('what follows a failure or a close', () => {
 
   it('no two immediate reopens without a healthy connection between them, whatever closes come', () => {
     // Every close a server can send, over and over, never healthy in between.
-    const endings = [closed(4308, B, A), closed(4308, A, B), closed(4308, ''), closed(1012, '', B), failed('HANDSHAKE_FAILED', 'cache')]
+    const endings = [
+      closed(4308, B, A),
+      closed(4308, A, B),
+      closed(4308, ''),
+      closed(1012, '', B),
+      failed('HANDSHAKE_FAILED', 'cache'),
+    ]
     let pace = FRESH
     let immediate = 0
     for (let i = 0; i < 100; i++) {

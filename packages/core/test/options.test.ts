@@ -8,7 +8,8 @@ import { next, NodeWebSocket, record } from './helpers'
 import { lab, track } from './lab'
 import { thrown } from './support'
 
-const at = (options: object) => () => connect('ws://127.0.0.1:1/', { WebSocket: NodeWebSocket, ...(options as ConnectOptions) })
+const at = (options: object) => () =>
+  connect('ws://127.0.0.1:1/', { WebSocket: NodeWebSocket, ...(options as ConnectOptions) })
 
 describe('connect() throws INVALID_OPTIONS, naming the field', () => {
   it.each([

@@ -20,7 +20,8 @@ const live = (path: string, options: ConnectOptions = {}) => {
 }
 
 /** Resolves with the first error whose code is `code`. */
-const failure = (c: Connection<any>, code: FollowSocketError['code']) => next(c, 'error', (error) => error.code === code)
+const failure = (c: Connection<any>, code: FollowSocketError['code']) =>
+  next(c, 'error', (error) => error.code === code)
 
 describe('a move to a target that fails', () => {
   it('follows the first move at once, then backs off: 3 handshakes at the old endpoint with maxRetries 3, not hundreds a second', async () => {

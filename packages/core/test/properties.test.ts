@@ -23,7 +23,10 @@ const location = fc
     user: fc.option(fc.constantFrom('u', 'u:p'), { nil: undefined }),
     path: fc.webPath(),
   })
-  .map(({ scheme, host, port, user, path }) => new URL(`${scheme}//${user ? `${user}@` : ''}${host}${port ? `:${port}` : ''}${path}`))
+  .map(
+    ({ scheme, host, port, user, path }) =>
+      new URL(`${scheme}//${user ? `${user}@` : ''}${host}${port ? `:${port}` : ''}${path}`),
+  )
 
 const webUrl = location.filter((url) => /^(http|ws)s?:$/.test(url.protocol) && !url.username)
 
@@ -32,7 +35,9 @@ describe('the redirect policy, whatever the Location', () => {
     const policy = fc.record({
       allowInsecure: fc.boolean(),
       maxRedirects: fc.integer({ min: 0, max: 5 }),
-      origins: fc.option(fc.subarray(['https://a.example', 'http://*.example', 'wss://c.example.org:8443']), { nil: undefined }),
+      origins: fc.option(fc.subarray(['https://a.example', 'http://*.example', 'wss://c.example.org:8443']), {
+        nil: undefined,
+      }),
     })
     let checked = 0
     fc.assert(
@@ -40,7 +45,11 @@ describe('the redirect policy, whatever the Location', () => {
         const allowedOrigins = p.origins?.map((origin) => compileOrigin(origin) as RegExp)
         let refused: FollowSocketError | undefined
         try {
-          checkHop(from, to, [toHttp(from)], hop, { allowInsecure: p.allowInsecure, maxRedirects: p.maxRedirects, allowedOrigins })
+          checkHop(from, to, [toHttp(from)], hop, {
+            allowInsecure: p.allowInsecure,
+            maxRedirects: p.maxRedirects,
+            allowedOrigins,
+          })
         } catch (error) {
           refused = error as FollowSocketError
         }
@@ -135,13 +144,26 @@ describe('Retry-After', () => {
 describe('the failure decision', () => {
   const S: DecisionSettings = {
     discovery: 'auto',
-    reconnect: { minDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 'full', maxRetries: Infinity, minUptimeMs: 5000 },
+    reconnect: {
+      minDelayMs: 100,
+      maxDelayMs: 1000,
+      factor: 2,
+      jitter: 'full',
+      maxRetries: Infinity,
+      minUptimeMs: 5000,
+    },
     shouldReconnect: () => true,
     maxRedirects: 10,
     allowInsecure: false,
   }
   const A = 'ws://a.example/live'
-  const CODES: ErrorCode[] = ['HANDSHAKE_FAILED', 'CONNECT_TIMEOUT', 'DISCOVERY_BLOCKED', 'DISCOVERY_TIMEOUT', 'HEARTBEAT_TIMEOUT']
+  const CODES: ErrorCode[] = [
+    'HANDSHAKE_FAILED',
+    'CONNECT_TIMEOUT',
+    'DISCOVERY_BLOCKED',
+    'DISCOVERY_TIMEOUT',
+    'HEARTBEAT_TIMEOUT',
+  ]
   /** Anything that can end an attempt or a socket, over and over: moves, restarts, failures, healthy stretches. */
   const ending = fc.oneof(
     fc.record({
@@ -161,24 +183,28 @@ describe('the failure decision', () => {
   it('no two immediate reopens without a healthy connection between them, whatever sequence of events', () => {
     let steps = 0
     fc.assert(
-      fc.property(fc.array(ending, { maxLength: 40 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (endings, random) => {
-        let pace: Pace = FRESH
-        let immediate = 0
-        for (const e of endings) {
-          if (e.kind === 'closed' && e.uptimeMs >= 5000) immediate = 0
-          const now = { offline: false, random }
-          const step: Step =
-            e.kind === 'failed'
-              ? afterFailure(new FollowSocketError(e.code, e.code, A), e.via, pace, S, now)
-              : afterClose({ code: e.code, reason: e.reason, wasClean: true }, e.at, A, e.uptimeMs, pace, S, now)
-          steps++
-          // The preflight after a failed direct handshake is part of the same attempt, not a reopen.
-          if (step.kind === 'now' && step.then !== 'preflight') immediate++
-          expect(immediate).toBeLessThanOrEqual(1)
-          if (step.kind === 'wait') expect(step.delayMs).toBeGreaterThanOrEqual(0)
-          pace = step.pace
-        }
-      }),
+      fc.property(
+        fc.array(ending, { maxLength: 40 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (endings, random) => {
+          let pace: Pace = FRESH
+          let immediate = 0
+          for (const e of endings) {
+            if (e.kind === 'closed' && e.uptimeMs >= 5000) immediate = 0
+            const now = { offline: false, random }
+            const step: Step =
+              e.kind === 'failed'
+                ? afterFailure(new FollowSocketError(e.code, e.code, A), e.via, pace, S, now)
+                : afterClose({ code: e.code, reason: e.reason, wasClean: true }, e.at, A, e.uptimeMs, pace, S, now)
+            steps++
+            // The preflight after a failed direct handshake is part of the same attempt, not a reopen.
+            if (step.kind === 'now' && step.then !== 'preflight') immediate++
+            expect(immediate).toBeLessThanOrEqual(1)
+            if (step.kind === 'wait') expect(step.delayMs).toBeGreaterThanOrEqual(0)
+            pace = step.pace
+          }
+        },
+      ),
       runs(1000),
     )
     console.log(`failure decision: ${steps} steps decided`)

@@ -61,7 +61,16 @@ describe('reconnect after the server closes', () => {
     // `reconnecting` comes before the wait, i.e. after the close and before the next open.
     const order = events.all.map(([type]) => type).filter((t) => t === 'close' || t === 'reconnecting' || t === 'open')
     expect(order).toEqual(['open', 'close', 'reconnecting', 'open', 'close', 'reconnecting', 'open'])
-    expect(events.of('state')).toEqual(['connecting', 'open', 'reconnecting', 'connecting', 'open', 'reconnecting', 'connecting', 'open'])
+    expect(events.of('state')).toEqual([
+      'connecting',
+      'open',
+      'reconnecting',
+      'connecting',
+      'open',
+      'reconnecting',
+      'connecting',
+      'open',
+    ])
   })
 
   it("with jitter 'none' waits exactly the exponential delay", async () => {
@@ -81,20 +90,23 @@ describe('reconnect after the server closes', () => {
     ])
   })
 
-  it.each([1002, 1003, 1007, 1008, 1009, 1010])('does not reconnect after close %i, which would repeat', async (code) => {
-    const endpoint = lab.endpoint('/live')
-    const c = live('/live')
-    const events = record(c)
-    await next(c, 'open')
+  it.each([1002, 1003, 1007, 1008, 1009, 1010])(
+    'does not reconnect after close %i, which would repeat',
+    async (code) => {
+      const endpoint = lab.endpoint('/live')
+      const c = live('/live')
+      const events = record(c)
+      await next(c, 'open')
 
-    const close = await serverCloses(endpoint, c, code, 'no')
-    expect(close).toMatchObject({ code, reason: 'no', willReconnect: false })
-    expect(c.state).toBe('closed')
-    await quiet(PAST_BACKOFF)
-    expect(events.of('reconnecting')).toEqual([])
-    expect(lab.count('/live', 'upgrade')).toBe(1)
-    expect(c.state).toBe('closed')
-  })
+      const close = await serverCloses(endpoint, c, code, 'no')
+      expect(close).toMatchObject({ code, reason: 'no', willReconnect: false })
+      expect(c.state).toBe('closed')
+      await quiet(PAST_BACKOFF)
+      expect(events.of('reconnecting')).toEqual([])
+      expect(lab.count('/live', 'upgrade')).toBe(1)
+      expect(c.state).toBe('closed')
+    },
+  )
 
   it('does not reconnect when shouldReconnect says no, and asks it with the close details', async () => {
     const endpoint = lab.endpoint('/live')
@@ -152,7 +164,8 @@ describe('maxRetries', () => {
     expect(c.state).toBe('closed')
     expect(events.of('reconnecting').map((r) => r.attempt)).toEqual([1, 2])
     // Each wait says which failure caused it.
-    for (const wait of events.of('reconnecting')) expect(wait.error?.code).toMatch(/^(HANDSHAKE_FAILED|DISCOVERY_BLOCKED)$/)
+    for (const wait of events.of('reconnecting'))
+      expect(wait.error?.code).toMatch(/^(HANDSHAKE_FAILED|DISCOVERY_BLOCKED)$/)
     expect(events.of('error').at(-1)).toBe(exhausted)
     expect(events.of('state').at(-1)).toBe('closed')
     expect(events.of('open')).toEqual([])
@@ -259,7 +272,9 @@ describe('close()', () => {
     const events = record(c)
     await next(c, 'open')
     const server = serverSide(endpoint.clients)
-    const seenByServer = new Promise<[number, string]>((done) => server.once('close', (code, reason) => done([code, reason.toString()])))
+    const seenByServer = new Promise<[number, string]>((done) =>
+      server.once('close', (code, reason) => done([code, reason.toString()])),
+    )
 
     const closed = next(c, 'close')
     c.close(4000, 'done here')

@@ -25,7 +25,11 @@ const settledAt = async (endpoint: Endpoint, count: number) => {
 }
 
 /** Runs `act` the first time `type` fires, only then. */
-const once = <K extends 'open' | 'close' | 'reconnecting' | 'error' | 'redirect'>(c: Connection<any>, type: K, act: () => void) => {
+const once = <K extends 'open' | 'close' | 'reconnecting' | 'error' | 'redirect'>(
+  c: Connection<any>,
+  type: K,
+  act: () => void,
+) => {
   const off = c.on(type, () => {
     off()
     act()

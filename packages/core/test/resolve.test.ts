@@ -38,7 +38,8 @@ const rejection = async (promise: Promise<unknown>, code: ErrorCode): Promise<Fo
     (value) => ({ fulfilled: value }),
     (error: unknown) => ({ error }),
   )
-  if (!('error' in outcome)) throw new Error(`expected ${code}, but resolve() fulfilled with ${JSON.stringify(outcome.fulfilled)}`)
+  if (!('error' in outcome))
+    throw new Error(`expected ${code}, but resolve() fulfilled with ${JSON.stringify(outcome.fulfilled)}`)
   expect(outcome.error).toBeInstanceOf(FollowSocketError)
   expect(outcome.error).toMatchObject({ code })
   return outcome.error as FollowSocketError
@@ -70,7 +71,8 @@ describe('resolve(): discovery walks the chain hop by hop', () => {
       status: 426,
     })
     // One plain GET per hop and one at the end; discovery never opens a socket.
-    for (const path of ['/walk/a', '/walk/b', '/walk/c', '/walk/d', '/walk/e', '/walk/live']) expect(lab.count(path, 'get')).toBe(1)
+    for (const path of ['/walk/a', '/walk/b', '/walk/c', '/walk/d', '/walk/e', '/walk/live'])
+      expect(lab.count(path, 'get')).toBe(1)
     expect(lab.requests.filter((r) => r.kind !== 'get')).toEqual([])
   })
 
@@ -163,7 +165,10 @@ describe('resolve(): the policy is checked before each hop is requested', () => 
     lab.redirect('/none/old', lab.ws('/none/live'))
     await rejection(resolve(lab.ws('/none/old'), { maxRedirects: 0 }), 'TOO_MANY_REDIRECTS')
     expect(lab.count('/none/live')).toBe(0)
-    expect(await resolve(lab.ws('/none/live'), { maxRedirects: 0 })).toMatchObject({ url: lab.ws('/none/live'), redirected: false })
+    expect(await resolve(lab.ws('/none/live'), { maxRedirects: 0 })).toMatchObject({
+      url: lab.ws('/none/live'),
+      redirected: false,
+    })
   })
 
   it.each([
@@ -189,7 +194,10 @@ describe('resolve(): the policy is checked before each hop is requested', () => 
     const elsewhere = await open()
     elsewhere.endpoint('/live')
     lab.redirect('/away/old', elsewhere.ws('/live'))
-    const error = await rejection(resolve(lab.ws('/away/old'), { allowedOrigins: [lab.origin] }), 'REDIRECT_NOT_ALLOWED')
+    const error = await rejection(
+      resolve(lab.ws('/away/old'), { allowedOrigins: [lab.origin] }),
+      'REDIRECT_NOT_ALLOWED',
+    )
     expect(error.message).toMatch(/allowedOrigins/)
     expect(elsewhere.requests).toEqual([])
   })
@@ -211,7 +219,9 @@ describe('resolve(): the policy is checked before each hop is requested', () => 
     lab.redirect('/wild/by-name', `http://localhost:${elsewhere.port}/live`)
     const allowedOrigins = [`http://*:${elsewhere.port}`]
     expect((await resolve(lab.ws('/wild/by-ip'), { allowedOrigins })).url).toBe(`ws://127.0.0.1:${elsewhere.port}/live`)
-    expect((await resolve(lab.ws('/wild/by-name'), { allowedOrigins })).url).toBe(`ws://localhost:${elsewhere.port}/live`)
+    expect((await resolve(lab.ws('/wild/by-name'), { allowedOrigins })).url).toBe(
+      `ws://localhost:${elsewhere.port}/live`,
+    )
     expect(elsewhere.count('/live', 'get')).toBe(2)
   })
 
@@ -222,8 +232,14 @@ describe('resolve(): the policy is checked before each hop is requested', () => 
     third.endpoint('/live')
     lab.redirect('/wild/other-port', third.ws('/live'))
     lab.redirect('/wild/other-scheme', elsewhere.ws('/live'))
-    await rejection(resolve(lab.ws('/wild/other-port'), { allowedOrigins: [`http://*:${elsewhere.port}`] }), 'REDIRECT_NOT_ALLOWED')
-    await rejection(resolve(lab.ws('/wild/other-scheme'), { allowedOrigins: [`https://*:${elsewhere.port}`] }), 'REDIRECT_NOT_ALLOWED')
+    await rejection(
+      resolve(lab.ws('/wild/other-port'), { allowedOrigins: [`http://*:${elsewhere.port}`] }),
+      'REDIRECT_NOT_ALLOWED',
+    )
+    await rejection(
+      resolve(lab.ws('/wild/other-scheme'), { allowedOrigins: [`https://*:${elsewhere.port}`] }),
+      'REDIRECT_NOT_ALLOWED',
+    )
     expect(third.requests).toEqual([])
     expect(elsewhere.requests).toEqual([])
   })

@@ -45,7 +45,9 @@ afterEach(async () => {
 describe('FollowWebSocket: the WebSocket contract', () => {
   it('has the WebSocket constants on the class and on instances', () => {
     const socket = open(lab.ws(fresh('constants')))
-    expect([FollowWebSocket.CONNECTING, FollowWebSocket.OPEN, FollowWebSocket.CLOSING, FollowWebSocket.CLOSED]).toEqual([0, 1, 2, 3])
+    expect([FollowWebSocket.CONNECTING, FollowWebSocket.OPEN, FollowWebSocket.CLOSING, FollowWebSocket.CLOSED]).toEqual(
+      [0, 1, 2, 3],
+    )
     expect([socket.CONNECTING, socket.OPEN, socket.CLOSING, socket.CLOSED]).toEqual([0, 1, 2, 3])
   })
 
@@ -62,7 +64,11 @@ describe('FollowWebSocket: the WebSocket contract', () => {
     socket.close(1000, 'bye')
     expect(socket.readyState).toBe(2)
     const closed = await event<CloseEvent>(socket, 'close')
-    expect({ code: closed.code, reason: closed.reason, wasClean: closed.wasClean }).toEqual({ code: 1000, reason: 'bye', wasClean: true })
+    expect({ code: closed.code, reason: closed.reason, wasClean: closed.wasClean }).toEqual({
+      code: 1000,
+      reason: 'bye',
+      wasClean: true,
+    })
     expect(seen).toEqual(['onopen:1', 'open:1', 'onmessage:1', 'message:1', 'onclose:3', 'close:3'])
   })
 
@@ -172,7 +178,8 @@ describe('FollowWebSocket: redirects', () => {
     })
     const socket = open(lab.ws('/moved'))
     const seen: string[] = []
-    for (const type of ['open', 'error', 'close']) socket.addEventListener(type, () => seen.push(`${type}:${socket.readyState}`))
+    for (const type of ['open', 'error', 'close'])
+      socket.addEventListener(type, () => seen.push(`${type}:${socket.readyState}`))
     await expect.poll(() => lab.count('/moved', 'get')).toBe(1)
     expect(lab.count('/moved', 'upgrade')).toBe(1)
     try {
@@ -251,7 +258,11 @@ describe('FollowWebSocket: exactly as a WebSocket behaves (issue 18)', () => {
     lab.route('/held', (_req, res) => {
       answer = () => res.writeHead(426).end()
     })
-    const socket = open(lab.ws('/held'), undefined, FollowWebSocket.with({ WebSocket: NodeWebSocket, discovery: 'preflight' }))
+    const socket = open(
+      lab.ws('/held'),
+      undefined,
+      FollowWebSocket.with({ WebSocket: NodeWebSocket, discovery: 'preflight' }),
+    )
     const seen = trace(socket)
     await expect.poll(() => lab.count('/held', 'get')).toBe(1)
     socket.close()

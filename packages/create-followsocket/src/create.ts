@@ -28,7 +28,8 @@ export interface Created {
 const names = Object.keys(TEMPLATES).join('|')
 
 export function create({ folder, template, cwd, templates }: CreateOptions): Created {
-  if (!folder) throw new UsageError(`Name the folder to create: npm create followsocket@latest my-app -- --template ${names}`)
+  if (!folder)
+    throw new UsageError(`Name the folder to create: npm create followsocket@latest my-app -- --template ${names}`)
   if (!template) throw new UsageError(`Choose a template with --template ${names}`)
   if (!isTemplate(template)) throw new UsageError(`There is no template "${template}": choose ${names}`)
   const dir = resolve(cwd, folder)

@@ -7,7 +7,16 @@
 // dependency (react, vue, vite, zod, …) from the workspace's own install, by path; npm runs with
 // --offline, an empty cache and a registry nobody listens on.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -16,7 +25,11 @@ import { fileURLToPath } from 'node:url'
 import { APPS, expect, test, type AppName } from '../../../e2e/fixtures'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const OURS = { followsocket: 'packages/core', '@followsocket/react': 'packages/react', '@followsocket/vue': 'packages/vue' } as const
+const OURS = {
+  followsocket: 'packages/core',
+  '@followsocket/react': 'packages/react',
+  '@followsocket/vue': 'packages/vue',
+} as const
 type Ours = keyof typeof OURS
 
 let work: string
@@ -81,7 +94,9 @@ function offline(app: string, template: AppName) {
   manifest.overrides = {}
   for (const [name, dir] of Object.entries(OURS)) {
     if (!listed.has(name)) continue
-    for (const dependency of Object.keys(JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).dependencies ?? {}))
+    for (const dependency of Object.keys(
+      JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).dependencies ?? {},
+    ))
       if (!listed.has(dependency) && !(dependency in OURS))
         manifest.overrides[dependency] = `file:${installed(dependency, join(root, dir))}`
   }
@@ -97,7 +112,9 @@ async function serve(dir: string): Promise<{ origin: string; server: Server }> {
     const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path))
     if (!file.startsWith(dir)) return void res.writeHead(403).end()
     try {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(await readFile(file))
+      res
+        .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+        .end(await readFile(file))
     } catch {
       res.writeHead(404).end()
     }

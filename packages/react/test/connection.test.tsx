@@ -94,7 +94,11 @@ describe('one connection per hook', () => {
     const early: unknown[] = []
     const late: unknown[] = []
     const view = render(
-      <Live url={lab.ws('/live')} seen={seen} options={{ onMessage: ({ data }) => early.push(data), shouldReconnect: () => true }} />,
+      <Live
+        url={lab.ws('/live')}
+        seen={seen}
+        options={{ onMessage: ({ data }) => early.push(data), shouldReconnect: () => true }}
+      />,
     )
     await seen.until((s) => s.state === 'open')
     const server = only(endpoint.clients)
@@ -123,7 +127,9 @@ describe('one connection per hook', () => {
 
     // ...and the latest shouldReconnect (false) is the one asked when the server closes.
     const closed = await new Promise((done) => {
-      view.rerender(<Live url={lab.ws('/live')} seen={seen} options={{ onClose: done, shouldReconnect: () => false }} />)
+      view.rerender(
+        <Live url={lab.ws('/live')} seen={seen} options={{ onClose: done, shouldReconnect: () => false }} />,
+      )
       server.close(1001)
     })
     expect(closed).toMatchObject({ code: 1001, willReconnect: false })

@@ -79,7 +79,12 @@ describe('retry', () => {
     type Seen = { state: ConnectionState; retry: RetryInfo | undefined; result: UseFollowSocketResult<any> }
     const seen = recorder<Seen>()
     render(
-      <Probe url={lab.ws('/live')} options={{ reconnect: LONG_WAIT }} read={(r) => ({ state: r.state, retry: r.retry })} seen={seen} />,
+      <Probe
+        url={lab.ws('/live')}
+        options={{ reconnect: LONG_WAIT }}
+        read={(r) => ({ state: r.state, retry: r.retry })}
+        seen={seen}
+      />,
     )
     await seen.until((s) => s.state === 'open')
     expect(seen.commits.every((s) => s.retry === undefined)).toBe(true)
@@ -105,7 +110,12 @@ describe('error', () => {
     const seen = recorder<Seen>()
     // Nothing listens at /late yet: the handshake fails (404), the preflight finds no redirect.
     render(
-      <Probe url={lab.ws('/late')} options={{ reconnect: LONG_WAIT }} read={(r) => ({ state: r.state, error: r.error })} seen={seen} />,
+      <Probe
+        url={lab.ws('/late')}
+        options={{ reconnect: LONG_WAIT }}
+        read={(r) => ({ state: r.state, error: r.error })}
+        seen={seen}
+      />,
     )
     const failed = await seen.until((s) => s.error !== undefined)
     expect(failed.error).toBeInstanceOf(FollowSocketError)
@@ -158,8 +168,19 @@ describe('error', () => {
     type Seen = { error: FollowSocketError | undefined; lastMessage: unknown; result: UseFollowSocketResult<any> }
     const seen = recorder<Seen>()
     const codes: string[] = []
-    const options = { parse: 'json' as const, schema: z.object({ n: z.number() }), onError: (e: FollowSocketError) => codes.push(e.code) }
-    render(<Probe url={lab.ws('/live')} options={options} read={(r) => ({ error: r.error, lastMessage: r.lastMessage })} seen={seen} />)
+    const options = {
+      parse: 'json' as const,
+      schema: z.object({ n: z.number() }),
+      onError: (e: FollowSocketError) => codes.push(e.code),
+    }
+    render(
+      <Probe
+        url={lab.ws('/live')}
+        options={options}
+        read={(r) => ({ error: r.error, lastMessage: r.lastMessage })}
+        seen={seen}
+      />,
+    )
     const server = await endpoint.nextConnection()
     server.send('not json')
     server.send('{"n":"not a number"}')
@@ -221,7 +242,12 @@ describe('renders', () => {
     render(
       <>
         <Probe url={lab.ws('/live')} options={{ onMessage }} read={(r) => ({ state: r.state })} seen={stateOnly} />
-        <Probe url={lab.ws('/live')} options={{ onMessage }} read={(r) => ({ lastMessage: r.lastMessage })} seen={reader} />
+        <Probe
+          url={lab.ws('/live')}
+          options={{ onMessage }}
+          read={(r) => ({ lastMessage: r.lastMessage })}
+          seen={reader}
+        />
       </>,
     )
     await stateOnly.until((s) => s.state === 'open')
@@ -238,7 +264,9 @@ describe('renders', () => {
     await reader.until((s) => s.lastMessage === `m${BURST - 1}`)
 
     const during = { stateOnly: stateOnly.renders - before.stateOnly, reader: reader.renders - before.reader }
-    console.info(`renders during a burst of ${BURST} messages: reads only state ${during.stateOnly}, reads lastMessage ${during.reader}`)
+    console.info(
+      `renders during a burst of ${BURST} messages: reads only state ${during.stateOnly}, reads lastMessage ${during.reader}`,
+    )
     expect(during.stateOnly).toBe(0)
     // The control: the same burst does re-render a component that reads lastMessage.
     expect(during.reader).toBeGreaterThan(0)

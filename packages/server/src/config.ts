@@ -58,8 +58,10 @@ export const targetProblem = (value: unknown): string | undefined => {
   const text = value instanceof URL ? value.href : value
   if (typeof text !== 'string') return `${String(value)} is not a URL: give an absolute ws(s): or http(s): URL`
   const url = URL.canParse(text) ? new URL(text) : undefined
-  if (!url || !/^(ws|http)s?:$/.test(url.protocol)) return `${JSON.stringify(text)} is not an absolute ws(s): or http(s): URL`
-  if (url.username || url.password) return `${JSON.stringify(text)} carries user:password@, which followsocket clients refuse`
+  if (!url || !/^(ws|http)s?:$/.test(url.protocol))
+    return `${JSON.stringify(text)} is not an absolute ws(s): or http(s): URL`
+  if (url.username || url.password)
+    return `${JSON.stringify(text)} carries user:password@, which followsocket clients refuse`
   if (url.hash) return `${JSON.stringify(text)} has a #fragment, which a WebSocket URL may not have`
 }
 
@@ -78,7 +80,8 @@ const originProblem = (value: string): string | undefined => {
   const url = URL.canParse(value) ? new URL(value) : undefined
   if (!url || !/^https?:$/.test(url.protocol))
     return `${JSON.stringify(value)} is not an origin: write scheme://host[:port], e.g. "https://app.example.com", or "null"`
-  if (url.origin !== value) return `${JSON.stringify(value)} is not an origin as browsers send it: write ${JSON.stringify(url.origin)}`
+  if (url.origin !== value)
+    return `${JSON.stringify(value)} is not an origin as browsers send it: write ${JSON.stringify(url.origin)}`
 }
 
 const custom = (problem: (value: any) => string | undefined) => (value: unknown, ctx: z.RefinementCtx) => {
@@ -87,7 +90,8 @@ const custom = (problem: (value: any) => string | undefined) => (value: unknown,
 }
 
 const path = z.string().refine((key) => key.startsWith('/') && !/[?#]/.test(key), {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an exact path: rule keys look like "/v1/live", without a query`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an exact path: rule keys look like "/v1/live", without a query`,
 })
 
 /** The CORS fields of an options schema, shared by every helper that answers a preflight. */
@@ -101,7 +105,10 @@ export const corsFields = {
 }
 
 /** Refuses credentials with origins '*': put it on an object schema holding corsFields. */
-export const credentialsWithList = (options: { origins: readonly string[] | '*'; credentials: boolean }, ctx: z.RefinementCtx) => {
+export const credentialsWithList = (
+  options: { origins: readonly string[] | '*'; credentials: boolean },
+  ctx: z.RefinementCtx,
+) => {
   // Fetch refuses a credentialed response whose Access-Control-Allow-Origin is '*'.
   if (options.credentials && options.origins === '*')
     ctx.addIssue({
@@ -113,7 +120,13 @@ export const credentialsWithList = (options: { origins: readonly string[] | '*';
 }
 
 /** The validated CORS fields as the answers use them. */
-export const corsSettings = ({ origins, credentials }: { origins: readonly string[] | '*'; credentials: boolean }): CorsSettings => ({
+export const corsSettings = ({
+  origins,
+  credentials,
+}: {
+  origins: readonly string[] | '*'
+  credentials: boolean
+}): CorsSettings => ({
   origins: origins === '*' ? '*' : new Set(origins),
   credentials,
 })
@@ -122,11 +135,16 @@ const schema = z
   .strictObject(
     {
       rules: z.union(
-        [z.custom<RuleFunction>((value) => typeof value === 'function'), z.record(path, z.unknown().superRefine(custom(targetProblem)))],
+        [
+          z.custom<RuleFunction>((value) => typeof value === 'function'),
+          z.record(path, z.unknown().superRefine(custom(targetProblem))),
+        ],
         { error: 'must be an object of exact paths → targets, or a function (req) => target | undefined' },
       ),
       status: z
-        .literal(STATUSES, { error: (issue) => `${String(issue.input)} is not a redirect status: use 301, 302, 303, 307 or 308` })
+        .literal(STATUSES, {
+          error: (issue) => `${String(issue.input)} is not a redirect status: use 301, 302, 303, 307 or 308`,
+        })
         .default(308),
       ...corsFields,
     },
@@ -136,7 +154,9 @@ const schema = z
 
 /** `["rules", "/v1/live"]` → `rules["/v1/live"]`; `["origins", 1]` → `origins[1]`. */
 const fieldOf = (path: readonly PropertyKey[]): string =>
-  path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i ? `[${JSON.stringify(key)}]` : String(key))).join('') || 'options'
+  path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i ? `[${JSON.stringify(key)}]` : String(key)))
+    .join('') || 'options'
 
 type Issue = z.core.$ZodIssue
 /**
@@ -172,7 +192,10 @@ export const settle = <S extends z.ZodObject>(schema: S, options: unknown): z.ou
 export const redirectSettings = (options: unknown): RedirectSettings => {
   const { rules, status, ...cors } = settle(schema, options)
   return {
-    rules: typeof rules === 'function' ? rules : new Map(Object.entries(rules).map(([path, target]) => [path, new URL(String(target))])),
+    rules:
+      typeof rules === 'function'
+        ? rules
+        : new Map(Object.entries(rules).map(([path, target]) => [path, new URL(String(target))])),
     status,
     ...corsSettings(cors),
   }

@@ -35,7 +35,10 @@ const options = z.strictObject(
  * server's close()), or the clients may come back here.
  * Rejects with a FollowSocketConfigError naming the option when one is wrong.
  */
-export async function drainClients(clients: Iterable<DrainableClient>, drain: DrainOptions = {}): Promise<{ drained: number }> {
+export async function drainClients(
+  clients: Iterable<DrainableClient>,
+  drain: DrainOptions = {},
+): Promise<{ drained: number }> {
   const { spreadMs, code } = settle(options, drain)
   const closed: Promise<void>[] = []
   const drained = await closeSpread(clients, spreadMs, (client) => {

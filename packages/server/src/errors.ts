@@ -19,4 +19,5 @@ export class FollowSocketConfigError extends TypeError {
 
 /** Recognises the error from any copy of the package by its name and field, not instanceof. */
 export const isFollowSocketConfigError = (value: unknown): value is FollowSocketConfigError =>
-  (value as Error | null)?.name === 'FollowSocketConfigError' && typeof (value as FollowSocketConfigError).field === 'string'
+  (value as Error | null)?.name === 'FollowSocketConfigError' &&
+  typeof (value as FollowSocketConfigError).field === 'string'

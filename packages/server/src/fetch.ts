@@ -7,7 +7,8 @@ import { match, redirectable } from './rules'
  * the same handler as every other request; only its `Upgrade` header tells them apart
  * (RFC 6455 §4.1: `Upgrade: websocket`, case-insensitive).
  */
-export const isWebSocketUpgrade = (request: Request): boolean => request.headers.get('upgrade')?.toLowerCase() === 'websocket'
+export const isWebSocketUpgrade = (request: Request): boolean =>
+  request.headers.get('upgrade')?.toLowerCase() === 'websocket'
 
 /** The Origin header, undefined when absent ('null' is a value: the opaque origin). */
 export const originOf = (request: Request): string | undefined => request.headers.get('origin') ?? undefined
@@ -23,6 +24,8 @@ export const redirectResponse = (request: Request, s: RedirectSettings): Respons
   const located = match(request, s.rules)
   if (located === false) return new Response(null, { status: 500 })
   if (!located) return
-  const headers = upgrade ? { location: located.upgrade } : { location: located.get, ...corsHeaders(originOf(request), s) }
+  const headers = upgrade
+    ? { location: located.upgrade }
+    : { location: located.get, ...corsHeaders(originOf(request), s) }
   return new Response(null, { status: s.status, headers })
 }

@@ -26,11 +26,15 @@ const schema = z
   .strictObject(
     {
       retryAfter: z.custom<number | Date>(
-        (value) => (Number.isSafeInteger(value) && (value as number) >= 0) || (value instanceof Date && !Number.isNaN(value.getTime())),
+        (value) =>
+          (Number.isSafeInteger(value) && (value as number) >= 0) ||
+          (value instanceof Date && !Number.isNaN(value.getTime())),
         { error: 'must be whole seconds (0 or more) or a Date: when clients should come back' },
       ),
       status: z
-        .literal([503, 429], { error: (issue) => `${String(issue.input)} is not a "come back later" status: use 503 or 429` })
+        .literal([503, 429], {
+          error: (issue) => `${String(issue.input)} is not a "come back later" status: use 503 or 429`,
+        })
         .default(503),
       ...corsFields,
     },

@@ -46,7 +46,8 @@ const options = z.strictObject(
  * reason may hold. An empty 4308 still tells followsocket clients to move: they rediscover
  * the endpoint with a preflight of the URL they asked for, so its redirect must be in place.
  */
-export const moveReason = (url: URL): string => (new TextEncoder().encode(url.href).length > MAX_REASON_BYTES ? '' : url.href)
+export const moveReason = (url: URL): string =>
+  new TextEncoder().encode(url.href).length > MAX_REASON_BYTES ? '' : url.href
 
 /** When (ms after the start) the i-th of `count` clients is closed: evenly over [0, spreadMs). */
 export const closeAt = (i: number, count: number, spreadMs: number): number => (count ? (i * spreadMs) / count : 0)
@@ -92,7 +93,11 @@ export async function closeSpread<C extends MovableClient>(
  * skipped. Resolves with how many were sent their close frame, once all were.
  * Rejects with a FollowSocketConfigError naming the argument when `url` or an option is wrong.
  */
-export async function moveClients(clients: Iterable<MovableClient>, url: string | URL, move: MoveOptions = {}): Promise<{ moved: number }> {
+export async function moveClients(
+  clients: Iterable<MovableClient>,
+  url: string | URL,
+  move: MoveOptions = {},
+): Promise<{ moved: number }> {
   const target = parseTarget('url', url)
   const { spreadMs, code } = settle(options, move)
   const reason = moveReason(target)

@@ -69,7 +69,8 @@ export function createRedirects(options: RedirectOptions): Redirects {
       return located !== undefined
     },
     cors(req, res) {
-      for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, s, res.getHeader('vary')))) res.setHeader(name, value)
+      for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, s, res.getHeader('vary'))))
+        res.setHeader(name, value)
     },
     middleware(req, res, next) {
       if (!redirectable(req.method)) return next()

@@ -31,5 +31,7 @@ export const answerUpgrade = (socket: Duplex, status: keyof typeof REASONS, head
   if (!socket.writable) return void socket.destroy()
   socket.once('finish', () => socket.destroy())
   const fields = Object.entries({ ...headers, 'content-length': '0', connection: 'close' })
-  socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\n${fields.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`)
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\n${fields.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`,
+  )
 }

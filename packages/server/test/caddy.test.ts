@@ -7,4 +7,6 @@ import { localized, proxyRecipeSpecs } from './proxy-recipe'
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const [recipe] = [...readme.matchAll(/```caddy\n([\s\S]*?)```/g)].map((m) => m[1]!)
 
-proxyRecipeSpecs('Caddy', !!CADDY, (appPort) => startCaddy((port) => localized(recipe!, port, appPort, [':8080 {', `:${port} {`])))
+proxyRecipeSpecs('Caddy', !!CADDY, (appPort) =>
+  startCaddy((port) => localized(recipe!, port, appPort, [':8080 {', `:${port} {`])),
+)

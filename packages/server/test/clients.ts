@@ -24,4 +24,6 @@ export const openClient = (url: string): Promise<WebSocket> =>
 
 /** Resolves with the close `client` receives: code, reason, and when (performance.now()). */
 export const closeOf = (client: WebSocket): Promise<{ code: number; reason: string; at: number }> =>
-  new Promise((done) => client.once('close', (code, reason) => done({ code, reason: reason.toString(), at: performance.now() })))
+  new Promise((done) =>
+    client.once('close', (code, reason) => done({ code, reason: reason.toString(), at: performance.now() })),
+  )

@@ -59,7 +59,10 @@ describe('createRedirects() refuses, naming the field', () => {
   })
 
   it('a malformed origin, saying how browsers write it', () => {
-    const trailing = refusal({ rules: { '/v1/live': TARGET }, origins: ['https://ok.example.com', 'https://app.example.com/'] })
+    const trailing = refusal({
+      rules: { '/v1/live': TARGET },
+      origins: ['https://ok.example.com', 'https://app.example.com/'],
+    })
     expect(trailing.field).toBe('origins[1]')
     expect(trailing.message).toContain('write "https://app.example.com"')
     expect(refusal({ rules: { '/v1/live': TARGET }, origins: ['HTTPS://App.Example.com:443'] }).message).toContain(

@@ -46,7 +46,12 @@ describe('a followsocket client behind createRedirects', () => {
     server.redirects = createRedirects({ rules: { '/v1/live': server.http('/v2/live') } })
     const urls: string[] = []
     endpoint.wss.on('connection', (_ws, req) => urls.push(req.url!))
-    const c = connect(server.ws('/v1/live?token=abc'), { WebSocket: NodeWebSocket, cache: false, reconnect: false, discovery: 'preflight' })
+    const c = connect(server.ws('/v1/live?token=abc'), {
+      WebSocket: NodeWebSocket,
+      cache: false,
+      reconnect: false,
+      discovery: 'preflight',
+    })
     connections.push(c)
     expect((await next(c, 'open')).url).toBe(server.ws('/v2/live?token=abc'))
     expect(urls).toEqual(['/v2/live?token=abc'])

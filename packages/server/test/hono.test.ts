@@ -66,7 +66,12 @@ describe('redirects.fetch in a Hono app on @hono/node-server', () => {
       c.on('redirect', (r) => redirects.push(r))
       expect((await next(c, 'open')).url).toBe(ws('/v2/live'))
       expect(redirects).toEqual([
-        { from: ws('/v1/live'), to: ws('/v2/live'), hops: [{ from: ws('/v1/live'), to: ws('/v2/live'), status: 308 }], via: 'preflight' },
+        {
+          from: ws('/v1/live'),
+          to: ws('/v2/live'),
+          hops: [{ from: ws('/v1/live'), to: ws('/v2/live'), status: 308 }],
+          via: 'preflight',
+        },
       ])
       const reply = next(c, 'message')
       c.send('hello')

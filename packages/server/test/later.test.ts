@@ -122,7 +122,9 @@ describe('createComeBackLater() refuses, naming the field', () => {
   })
 
   it('a status other than 503 or 429', () => {
-    expect(refusal({ retryAfter: 1, status: 500 }).message).toBe('status: 500 is not a "come back later" status: use 503 or 429')
+    expect(refusal({ retryAfter: 1, status: 500 }).message).toBe(
+      'status: 500 is not a "come back later" status: use 503 or 429',
+    )
   })
 
   it('a malformed origin, credentials with "*", an unknown option', () => {

@@ -40,7 +40,8 @@ describe('moveClients(): the close frame', () => {
     const { endpoint, clients } = await connectMany('/v1/live', 3)
     const closes = clients.map(closeOf)
     expect(await moveClients(endpoint.wss.clients, 'wss://live2.example.com/v2/live')).toEqual({ moved: 3 })
-    for (const close of await Promise.all(closes)) expect(close).toMatchObject({ code: 4308, reason: 'wss://live2.example.com/v2/live' })
+    for (const close of await Promise.all(closes))
+      expect(close).toMatchObject({ code: 4308, reason: 'wss://live2.example.com/v2/live' })
   })
 
   it('sends the close code given in options.code', async () => {
@@ -80,8 +81,12 @@ describe('moveClients(): the close frame', () => {
     const { endpoint } = await connectMany('/v1/live', 1)
     await expect(moveClients(endpoint.sockets, '/v2/live')).rejects.toMatchObject({ field: 'url' })
     await expect(moveClients(endpoint.sockets, 'ftp://x.example.com/')).rejects.toBeInstanceOf(FollowSocketConfigError)
-    await expect(moveClients(endpoint.sockets, 'wss://x.example.com/', { spreadMs: -1 })).rejects.toMatchObject({ field: 'spreadMs' })
-    await expect(moveClients(endpoint.sockets, 'wss://x.example.com/', { code: 1006 })).rejects.toMatchObject({ field: 'code' })
+    await expect(moveClients(endpoint.sockets, 'wss://x.example.com/', { spreadMs: -1 })).rejects.toMatchObject({
+      field: 'spreadMs',
+    })
+    await expect(moveClients(endpoint.sockets, 'wss://x.example.com/', { code: 1006 })).rejects.toMatchObject({
+      field: 'code',
+    })
     expect(endpoint.sockets[0]!.readyState).toBe(WebSocket.OPEN)
   })
 })

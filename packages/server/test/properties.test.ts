@@ -48,7 +48,11 @@ describe('no CR or LF reaches a header the helpers write', () => {
     fc.constantFrom('/v1/live?x=1\r\nSet-Cookie: a=b', '/%0d%0aX: y'),
   )
   /** What a rule function might return: a URL, or any string at all. */
-  const answer = fc.oneof(target.map(String), fc.string({ unit: 'binary' }), fc.constant('wss://new.example/v2/live\r\nX-Injected: 1'))
+  const answer = fc.oneof(
+    target.map(String),
+    fc.string({ unit: 'binary' }),
+    fc.constant('wss://new.example/v2/live\r\nX-Injected: 1'),
+  )
 
   it('locate(): a rule function answering anything, a request carrying anything: Locations are clean or refused', () => {
     let located = 0

@@ -36,7 +36,9 @@ export function proxyRecipeSpecs(name: string, installed: boolean, start: (appPo
   // CI installs the proxies (.ci/run), so there a missing one is a failure, not a skip.
   const run = installed || process.env.CI ? describe : describe.skip
   if (!installed && !process.env.CI)
-    console.log(`skipped: the README's ${name} recipe (${name.toLowerCase()} is not installed; .ci/run installs it on Debian)`)
+    console.log(
+      `skipped: the README's ${name} recipe (${name.toLowerCase()} is not installed; .ci/run installs it on Debian)`,
+    )
 
   run(`the README's ${name} recipe, on a real ${name}`, () => {
     let lab: Lab

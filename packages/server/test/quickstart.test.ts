@@ -38,7 +38,11 @@ describe("the server README's quick start", () => {
   })
 
   it('opens a followsocket client at /v2/live', async () => {
-    const c = connect(site.ws('/v1/live'), { WebSocket: WebSocket as unknown as WebSocketConstructor, cache: false, reconnect: false })
+    const c = connect(site.ws('/v1/live'), {
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      cache: false,
+      reconnect: false,
+    })
     const opened = await new Promise<string>((done, fail) => {
       c.on('open', ({ url }) => done(url))
       c.on('error', fail)

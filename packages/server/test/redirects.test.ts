@@ -43,7 +43,9 @@ describe('one rule answers the GET and the upgrade alike', () => {
     })
 
   it('keeps a target written as https: in that form for the upgrade, and maps ws: to http: for the GET', async () => {
-    const server = await start(createRedirects({ rules: { '/a': 'https://live2.example.com/v2/live', '/b': 'ws://127.0.0.1:9/v2/live' } }))
+    const server = await start(
+      createRedirects({ rules: { '/a': 'https://live2.example.com/v2/live', '/b': 'ws://127.0.0.1:9/v2/live' } }),
+    )
     expect((await get(server.http('/a'))).headers.location).toBe('https://live2.example.com/v2/live')
     expect((await upgrade(server.ws('/a'))).headers.location).toBe('https://live2.example.com/v2/live')
     expect((await get(server.http('/b'))).headers.location).toBe('http://127.0.0.1:9/v2/live')
@@ -51,12 +53,16 @@ describe('one rule answers the GET and the upgrade alike', () => {
   })
 
   it("keeps the request's query string on the target, after the target's own query", async () => {
-    const server = await start(createRedirects({ rules: { '/v1/live': TARGET, '/eu/live': 'wss://live2.example.com/v2/live?region=eu' } }))
+    const server = await start(
+      createRedirects({ rules: { '/v1/live': TARGET, '/eu/live': 'wss://live2.example.com/v2/live?region=eu' } }),
+    )
     expect((await get(server.http('/v1/live?token=abc&room=7'))).headers.location).toBe(
       'https://live2.example.com/v2/live?token=abc&room=7',
     )
     expect((await upgrade(server.ws('/v1/live?token=abc&room=7'))).headers.location).toBe(`${TARGET}?token=abc&room=7`)
-    expect((await get(server.http('/eu/live?token=abc'))).headers.location).toBe('https://live2.example.com/v2/live?region=eu&token=abc')
+    expect((await get(server.http('/eu/live?token=abc'))).headers.location).toBe(
+      'https://live2.example.com/v2/live?region=eu&token=abc',
+    )
     expect((await upgrade(server.ws('/eu/live'))).headers.location).toBe('wss://live2.example.com/v2/live?region=eu')
   })
 
@@ -127,7 +133,9 @@ describe('function rules', () => {
   it('redirect where the function says, and let the request through when it returns undefined', async () => {
     const server = await start(rooms)
     server.endpoint('/lobby')
-    expect((await get(server.http('/rooms/42?token=t'))).headers.location).toBe('https://rooms.example.com/rooms/42?token=t')
+    expect((await get(server.http('/rooms/42?token=t'))).headers.location).toBe(
+      'https://rooms.example.com/rooms/42?token=t',
+    )
     expect((await upgrade(server.ws('/rooms/42'))).headers.location).toBe('wss://rooms.example.com/rooms/42')
     expect((await get(server.http('/lobby'))).status).toBe(426)
   })
@@ -140,12 +148,16 @@ describe('function rules', () => {
   it('answer 500 and report a FollowSocketConfigError when the function returns a bad target, without crashing the server', async () => {
     const reported: unknown[] = []
     vi.spyOn(console, 'error').mockImplementation((error) => void reported.push(error))
-    const server = await start(createRedirects({ rules: (req) => (req.url!.includes('bad') ? 'ftp://files.example.com/' : undefined) }))
+    const server = await start(
+      createRedirects({ rules: (req) => (req.url!.includes('bad') ? 'ftp://files.example.com/' : undefined) }),
+    )
     server.endpoint('/good')
     expect((await get(server.http('/bad'))).status).toBe(500)
     expect(reported).toHaveLength(1)
     expect(reported[0]).toMatchObject({ name: 'FollowSocketConfigError', field: 'rules(req) for /bad' })
-    expect(String((reported[0] as Error).message)).toContain('"ftp://files.example.com/" is not an absolute ws(s): or http(s): URL')
+    expect(String((reported[0] as Error).message)).toContain(
+      '"ftp://files.example.com/" is not an absolute ws(s): or http(s): URL',
+    )
     // The upgrade is dropped, and the server still serves other requests.
     await expect(upgrade(server.ws('/bad'))).resolves.toMatchObject({ raw: '' })
     expect(reported).toHaveLength(2)
@@ -166,7 +178,8 @@ describe('middleware (Express / Connect)', () => {
       next()
       return true
     }
-  const app = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('app')
+  const app = (_req: IncomingMessage, res: ServerResponse) =>
+    void res.writeHead(200, { 'content-type': 'text/plain' }).end('app')
 
   it('answers a moved path with the redirect and calls next() for everything else', async () => {
     const redirects = createRedirects({ rules: { '/v1/live': TARGET }, origins: ['https://app.example.com'] })

@@ -46,7 +46,9 @@ export async function startRuntime(binary: string, args: (port: number) => strin
       if (/^listening$/m.test(stdout)) done()
     })
     child.once('error', fail)
-    child.once('exit', (code, signal) => fail(new Error(`${binary} exited (${code ?? signal}) before listening:\n${stdout}${stderr}`)))
+    child.once('exit', (code, signal) =>
+      fail(new Error(`${binary} exited (${code ?? signal}) before listening:\n${stdout}${stderr}`)),
+    )
   })
   return {
     port,

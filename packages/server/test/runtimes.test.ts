@@ -24,13 +24,22 @@ const RUNTIMES = [
     greeting: 'deno',
     binary: packagedBinary('deno', 'deno'),
     // --no-lock: nothing to pin (the script's imports are the workspace's node_modules), and no deno.lock to leave behind.
-    args: (port: number) => ['run', '--no-lock', '--allow-net=127.0.0.1', '--allow-read', script('deno-server.mjs'), String(port)],
+    args: (port: number) => [
+      'run',
+      '--no-lock',
+      '--allow-net=127.0.0.1',
+      '--allow-read',
+      script('deno-server.mjs'),
+      String(port),
+    ],
   },
 ]
 
 for (const runtime of RUNTIMES) {
   if (!runtime.binary)
-    console.warn(`skipping the ${runtime.name} tests: the ${runtime.greeting} runtime is not installed (pnpm install brings it)`)
+    console.warn(
+      `skipping the ${runtime.name} tests: the ${runtime.greeting} runtime is not installed (pnpm install brings it)`,
+    )
 
   describe.skipIf(!runtime.binary)(`redirects.fetch under ${runtime.name}`, () => {
     let server: RuntimeServer

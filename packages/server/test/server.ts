@@ -2,7 +2,13 @@
 // to wire @followsocket/server: the redirects answer first, the app (WebSocket endpoints, a 404)
 // gets the rest. It records every request so tests can count preflights and read the Origin
 // each hop saw. Shared by the Node tests and the Chromium tests.
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import { connect as netConnect } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -59,7 +65,11 @@ export async function startServer(redirects?: Redirects): Promise<TestServer> {
     if (!endpoint) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('app: not found')
     const origin = req.headers.origin
     const allow = endpoint.cors === '*' ? '*' : origin && endpoint.cors.includes(origin) ? origin : undefined
-    res.writeHead(426, { upgrade: 'websocket', vary: 'Origin', ...(allow ? { 'access-control-allow-origin': allow } : {}) })
+    res.writeHead(426, {
+      upgrade: 'websocket',
+      vary: 'Origin',
+      ...(allow ? { 'access-control-allow-origin': allow } : {}),
+    })
     res.end('upgrade required')
   })
   server.on('upgrade', (req, socket, head) => {
@@ -127,7 +137,11 @@ export const get = (url: string, headers: Record<string, string> = {}, method = 
  * answered but left the socket open fails the test by timing out. With `untilEnd: false` it
  * resolves as soon as the head of the answer is in (a server that keeps connections alive).
  */
-export const upgrade = (url: string, headers: Record<string, string> = {}, { untilEnd = true } = {}): Promise<Answer & { raw: string }> =>
+export const upgrade = (
+  url: string,
+  headers: Record<string, string> = {},
+  { untilEnd = true } = {},
+): Promise<Answer & { raw: string }> =>
   new Promise((done, fail) => {
     const { hostname, port, pathname, search } = new URL(url)
     const socket = netConnect(Number(port), hostname)

@@ -21,10 +21,17 @@ let maintenance: RunningWorker
 let tooMany: RunningWorker
 
 beforeAll(async () => {
-  const [recipe, own] = await Promise.all([bundleWorker({ contents: RECIPE_WORKER }), bundleWorker({ contents: TOO_MANY })])
+  const [recipe, own] = await Promise.all([
+    bundleWorker({ contents: RECIPE_WORKER }),
+    bundleWorker({ contents: TOO_MANY }),
+  ])
   expect([...recipe.nodeImports, ...own.nodeImports]).toEqual([])
   maintenance = await startWorker(recipe.code, RECIPE_WRANGLER, { MAINTENANCE: 'on' })
-  tooMany = await startWorker(own.code, { name: 'too-many', main: 'index.js', compatibility_date: RECIPE_WRANGLER.compatibility_date })
+  tooMany = await startWorker(own.code, {
+    name: 'too-many',
+    main: 'index.js',
+    compatibility_date: RECIPE_WRANGLER.compatibility_date,
+  })
 }, 30000)
 afterAll(() => Promise.all([maintenance?.stop(), tooMany?.stop()]))
 

@@ -17,7 +17,10 @@ let worker: RunningWorker
 const connections: Connection[] = []
 
 beforeAll(async () => {
-  const { code, nodeImports } = await bundleWorker({ contents: COUNTED_WORKER }, { modules: { 'virtual:recipe': RECIPE_WORKER } })
+  const { code, nodeImports } = await bundleWorker(
+    { contents: COUNTED_WORKER },
+    { modules: { 'virtual:recipe': RECIPE_WORKER } },
+  )
   expect(nodeImports).toEqual([])
   expect(RECIPE_WRANGLER.compatibility_flags ?? []).not.toContain('nodejs_compat')
   worker = await startWorker(code, countedConfig(RECIPE_WRANGLER))
@@ -31,8 +34,11 @@ const json = async <T>(path: string): Promise<T> => (await fetch(worker.http(pat
 const requests = () => json<Record<string, number>>('/__test/requests')
 const stats = (room: string) => json<{ accepted: number; open: number }>(`/__test/rooms/${room}/stats`)
 const move = (room: string, to: string, spreadMs = 0) =>
-  json<{ moved: number; closes: number[] }>(`/__test/rooms/${room}/move?to=${encodeURIComponent(to)}&spreadMs=${spreadMs}`)
-const movePrompt = (room: string, to: string) => json<{ moved: number }>(`/__test/rooms/${room}/move?prompt&to=${encodeURIComponent(to)}`)
+  json<{ moved: number; closes: number[] }>(
+    `/__test/rooms/${room}/move?to=${encodeURIComponent(to)}&spreadMs=${spreadMs}`,
+  )
+const movePrompt = (room: string, to: string) =>
+  json<{ moved: number }>(`/__test/rooms/${room}/move?prompt&to=${encodeURIComponent(to)}`)
 
 /** `count` followsocket clients in Node, each resolved once open at `url` (followed from wherever it started). */
 const openClients = (url: string, count: number) =>
@@ -74,7 +80,11 @@ describe("the README's Worker under workerd: redirects.fetch", () => {
     connections.push(c)
     const redirect = next(c, 'redirect')
     expect((await next(c, 'open')).url).toBe(worker.ws('/rooms/lobby'))
-    expect(await redirect).toMatchObject({ from: worker.ws('/v1/live'), to: worker.ws('/rooms/lobby'), via: 'preflight' })
+    expect(await redirect).toMatchObject({
+      from: worker.ws('/v1/live'),
+      to: worker.ws('/rooms/lobby'),
+      via: 'preflight',
+    })
     for (const text of ['hello', 'again']) {
       const reply = next(c, 'message')
       c.send(text)
@@ -84,7 +94,11 @@ describe("the README's Worker under workerd: redirects.fetch", () => {
     const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0)
     // The refused handshake starts discovery (discovery 'auto'): one upgrade and one preflight
     // GET of the old path, then one upgrade of the room, which its Durable Object accepted.
-    expect({ upgradeOld: delta('upgrade /v1/live'), getOld: delta('GET /v1/live'), upgradeRoom: delta('upgrade /rooms/lobby') }).toEqual({
+    expect({
+      upgradeOld: delta('upgrade /v1/live'),
+      getOld: delta('GET /v1/live'),
+      upgradeRoom: delta('upgrade /rooms/lobby'),
+    }).toEqual({
       upgradeOld: 1,
       getOld: 1,
       upgradeRoom: 1,
@@ -147,7 +161,9 @@ describe("the README's Durable Object: closes and moves", () => {
 
   it('moves every client of a room to another room by 4308: each opens there, with no preflight', async () => {
     const COUNT = 20
-    const arrivals = await moveAndFollow('/rooms/north', '/rooms/south', COUNT, (to) => move('north', to).then(({ moved }) => moved))
+    const arrivals = await moveAndFollow('/rooms/north', '/rooms/south', COUNT, (to) =>
+      move('north', to).then(({ moved }) => moved),
+    )
     expect(await stats('south')).toEqual({ accepted: COUNT, open: COUNT })
     expect((await stats('north')).open).toBe(0)
     // The time from the move to the clients' open at the target (docs/workers.md#where-the-10-s-go):
@@ -157,9 +173,15 @@ describe("the README's Durable Object: closes and moves", () => {
 
   it('moves the silent clients of a room that holds its sockets with accept(): they open at the target at once', async () => {
     // Silent clients: a hibernatable room would keep their connections 10–30 s; this one does not.
-    const arrivals = await moveAndFollow('/prompt/north', '/prompt/south', 20, (to) => movePrompt('north', to).then(({ moved }) => moved), {
-      talk: false,
-    })
+    const arrivals = await moveAndFollow(
+      '/prompt/north',
+      '/prompt/south',
+      20,
+      (to) => movePrompt('north', to).then(({ moved }) => moved),
+      {
+        talk: false,
+      },
+    )
     console.log(`accept() room: 20 Node clients open at the target ${arrivals}`)
   })
 

@@ -10,7 +10,14 @@ import {
   type ComputedRef,
   type MaybeRefOrGetter,
 } from 'vue'
-import { createStore, restartKey, type ConnectionStore, type Snapshot, type SnapshotField, type StoreOptions } from 'followsocket/store'
+import {
+  createStore,
+  restartKey,
+  type ConnectionStore,
+  type Snapshot,
+  type SnapshotField,
+  type StoreOptions,
+} from 'followsocket/store'
 
 /** connect()'s options, plus onState, onOpen, onMessage, onClose, onRedirect, onReconnecting, onError. */
 export type UseFollowSocketOptions<T = unknown> = StoreOptions<T>

@@ -58,7 +58,9 @@ describe('share: true', () => {
     const endpoint = lab.endpoint('/live', { echo: false })
     const seen = sharers(5)
     const received = seen.map(() => [] as unknown[])
-    seen.forEach((s, i) => mount(Sharer(() => lab.ws('/live'), s, { onMessage: ({ data }) => received[i]!.push(data) })))
+    seen.forEach((s, i) =>
+      mount(Sharer(() => lab.ws('/live'), s, { onMessage: ({ data }) => received[i]!.push(data) })),
+    )
     await Promise.all(seen.map((s) => s.until((v) => v.state === 'open')))
     expect(endpoint.connections).toBe(1)
     for (const client of endpoint.clients) ['a', 'b', 'c'].forEach((m) => client.send(m))

@@ -53,7 +53,10 @@ describe('state', () => {
     const endpoint = lab.endpoint('/live')
     const transitions: ConnectionState[] = ['idle']
     const seen = recorder<{ state: ConnectionState; result: UseFollowSocketReturn<any> }>()
-    probe(lab.ws('/live'), (r) => ({ state: r.state.value }), seen, { reconnect: LONG_WAIT, onState: (s) => transitions.push(s) })
+    probe(lab.ws('/live'), (r) => ({ state: r.state.value }), seen, {
+      reconnect: LONG_WAIT,
+      onState: (s) => transitions.push(s),
+    })
     await seen.until((s) => s.state === 'open')
 
     only(endpoint.clients).close(1001)
@@ -143,7 +146,11 @@ describe('error', () => {
 
   it('leaves a refused frame (INVALID_MESSAGE) to onError: error stays about the connection', async () => {
     const endpoint = lab.endpoint('/live', { echo: false })
-    const seen = recorder<{ error: FollowSocketError | undefined; lastMessage: unknown; result: UseFollowSocketReturn<any> }>()
+    const seen = recorder<{
+      error: FollowSocketError | undefined
+      lastMessage: unknown
+      result: UseFollowSocketReturn<any>
+    }>()
     const codes: string[] = []
     probe(lab.ws('/live'), (r) => ({ error: r.error.value, lastMessage: r.lastMessage.value }), seen, {
       parse: 'json',
@@ -224,7 +231,9 @@ describe('renders', () => {
     await reader.until((s) => s.lastMessage === `m${BURST - 1}`)
 
     const during = { stateOnly: stateOnly.renders - before.stateOnly, reader: reader.renders - before.reader }
-    console.info(`renders during a burst of ${BURST} messages: reads only state ${during.stateOnly}, reads lastMessage ${during.reader}`)
+    console.info(
+      `renders during a burst of ${BURST} messages: reads only state ${during.stateOnly}, reads lastMessage ${during.reader}`,
+    )
     expect(during.stateOnly).toBe(0)
     // The control: the same burst does re-render a component that reads lastMessage.
     expect(during.reader).toBeGreaterThan(0)

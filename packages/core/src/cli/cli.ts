@@ -9,7 +9,8 @@ import { doctor } from './doctor'
 import { loadCa } from './http'
 import { render, wantsColor } from './report'
 
-const USAGE = 'usage: followsocket doctor <url> [--origin <page origin>] [--credentials] [--json] [--insecure | --ca <file>]'
+const USAGE =
+  'usage: followsocket doctor <url> [--origin <page origin>] [--credentials] [--json] [--insecure | --ca <file>]'
 
 const HELP = `${USAGE}
 
@@ -90,10 +91,13 @@ const run = async (argv: string[]): Promise<number> => {
     })
   } catch (error) {
     // A URL that is not one is a usage mistake; anything else is a bug worth its stack.
-    if (isFollowSocketError(error) && error.code === 'INVALID_URL') throw new Usage(`${url} is not a ws(s): or http(s): URL`)
+    if (isFollowSocketError(error) && error.code === 'INVALID_URL')
+      throw new Usage(`${url} is not a ws(s): or http(s): URL`)
     throw error
   }
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, wantsColor(process.stdout, process.env)))
+  process.stdout.write(
+    values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, wantsColor(process.stdout, process.env)),
+  )
   return report.verdict.connects ? 0 : 1
 }
 

@@ -55,7 +55,8 @@ export const corsCheck = (answer: Answer, origin: string | undefined, credential
             : credentials && allowCredentials !== 'true'
               ? 'no-credentials'
               : undefined
-  const varyMissing = allowOrigin !== undefined && allowOrigin !== '*' && !/(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary ?? '')
+  const varyMissing =
+    allowOrigin !== undefined && allowOrigin !== '*' && !/(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary ?? '')
   return {
     required,
     ...(origin !== undefined && { origin }),

@@ -51,7 +51,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 export async function doctor(options: DoctorOptions): Promise<Report> {
   // The client's own defaults: maxRedirects 10, no allowInsecure, any origin, its timeouts.
   const policy = discoverySettings()
-  const net: Net = { ...options.tls, getTimeoutMs: policy.preflight.timeoutMs, handshakeTimeoutMs: policy.connectTimeoutMs }
+  const net: Net = {
+    ...options.tls,
+    getTimeoutMs: policy.preflight.timeoutMs,
+    handshakeTimeoutMs: policy.connectTimeoutMs,
+  }
   const start = new URL(normaliseUrl(options.url))
   const page = options.origin ?? new URL(toHttp(start)).origin
   const { credentials } = options
@@ -98,7 +102,10 @@ export async function doctor(options: DoctorOptions): Promise<Report> {
         finding.detail += ` This matters only with discovery: 'preflight': with the default 'auto' the page opens ${start.href} directly.`
         delete finding.code
       }
-  report.findings = [...findings.filter((f) => f.severity === 'error'), ...findings.filter((f) => f.severity === 'warning')]
+  report.findings = [
+    ...findings.filter((f) => f.severity === 'error'),
+    ...findings.filter((f) => f.severity === 'warning'),
+  ]
   report.verdict = verdict(report, direct)
   return report
 }
@@ -111,7 +118,13 @@ const verdict = (report: Report, direct: boolean): Verdict => {
       code: failure.code!,
       summary: `fails with ${failure.code} at ${failure.walk} hop ${failure.hop}: ${failure.title}`,
     }
-  if (direct) return { connects: true, preflights: 0, url: report.url, summary: `connects directly at ${report.url}, no preflight needed` }
+  if (direct)
+    return {
+      connects: true,
+      preflights: 0,
+      url: report.url,
+      summary: `connects directly at ${report.url}, no preflight needed`,
+    }
   const last = report.preflight.at(-1)!
   const n = report.preflight.length - 1
   const url = toWs(new URL(last.url))

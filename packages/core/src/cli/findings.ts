@@ -24,7 +24,8 @@ export interface Finding {
 export const redirects = (hop: { status?: number; location?: string } | undefined): boolean =>
   REDIRECT.includes(hop?.status ?? 0) && hop?.location !== undefined
 /** A completed opening handshake: 101, Upgrade: websocket and the right Sec-WebSocket-Accept. */
-export const opens = (hop: UpgradeHop): boolean => hop.status === 101 && hop.accept === 'ok' && hop.upgradeHeader === true
+export const opens = (hop: UpgradeHop): boolean =>
+  hop.status === 101 && hop.accept === 'ok' && hop.upgradeHeader === true
 const originOf = (url: string) => new URL(toHttp(new URL(url))).origin
 const pathOf = (url: string) => new URL(url).pathname
 const at = (walk: Finding['walk'], hop: { n: number; url: string }) => ({ walk, hop: hop.n, url: hop.url })
@@ -36,7 +37,12 @@ const admitted = (cors: Cors | undefined, page: string) =>
  * Walk 1: what a browser's fetch() makes of each answer, and what the client's policy refuses.
  * `redirectedAt`: a hop whose GET must become a redirect, whose CORS that finding covers.
  */
-export const preflightFindings = (chain: GetHop[], page: string, credentials: boolean, redirectedAt?: number): Finding[] => {
+export const preflightFindings = (
+  chain: GetHop[],
+  page: string,
+  credentials: boolean,
+  redirectedAt?: number,
+): Finding[] => {
   const findings: Finding[] = []
   for (const hop of chain) {
     const move = hop.to !== undefined ? moveOf(hop.url, hop.status!, hop.to) : undefined
@@ -59,7 +65,13 @@ export const preflightFindings = (chain: GetHop[], page: string, credentials: bo
       const detail = hop.timeout
         ? 'The preflight cannot go on, so the client reports DISCOVERY_TIMEOUT.'
         : "The preflight cannot go on, and the client's no-cors probe finds nothing answering either: it reports HANDSHAKE_FAILED (nothing answers, or the redirects lead nowhere)."
-      findings.push({ ...at('preflight', hop), severity: 'error', code, title: `GET ${hop.url} got no answer: ${hop.error}`, detail })
+      findings.push({
+        ...at('preflight', hop),
+        severity: 'error',
+        code,
+        title: `GET ${hop.url} got no answer: ${hop.error}`,
+        detail,
+      })
       continue
     }
     if (cors?.problem && hop.n !== redirectedAt)
@@ -89,7 +101,12 @@ export const preflightFindings = (chain: GetHop[], page: string, credentials: bo
         fix: redirectFix(move!, admitted(cors, page), credentials, false),
       })
     if (hop.refused)
-      findings.push({ ...at('preflight', hop), severity: 'error', code: hop.refused.code, ...refusal(hop, page, credentials) })
+      findings.push({
+        ...at('preflight', hop),
+        severity: 'error',
+        code: hop.refused.code,
+        ...refusal(hop, page, credentials),
+      })
   }
   return findings
 }
@@ -99,7 +116,13 @@ export const preflightFindings = (chain: GetHop[], page: string, credentials: bo
  * there. An upgrade redirected where the GET is not leaves the page nowhere to go: that GET must
  * be redirected too (and its fix, which carries CORS, replaces a CORS finding of the same answer).
  */
-export const targetFindings = (last: GetHop, hop: UpgradeHop, followed: number, page: string, credentials: boolean): Finding[] => {
+export const targetFindings = (
+  last: GetHop,
+  hop: UpgradeHop,
+  followed: number,
+  page: string,
+  credentials: boolean,
+): Finding[] => {
   if (redirects(hop)) {
     const blocked = last.cors?.problem !== undefined
     return [
@@ -140,7 +163,8 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
   for (let i = 0; i < Math.min(chain.length, upgrade.length); i++) {
     const get = chain[i]!
     const up = upgrade[i]!
-    if (get.status === undefined || up.status === undefined || toHttp(new URL(up.url)) !== get.url || !redirects(get)) break
+    if (get.status === undefined || up.status === undefined || toHttp(new URL(up.url)) !== get.url || !redirects(get))
+      break
     if (redirects(up) && toHttp(new URL(get.to!)) !== toHttp(new URL(up.to!)))
       return [
         {
@@ -169,7 +193,8 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
           ...at('upgrade', up),
           severity: 'warning',
           title: `the GET ends at ${get.url} but the upgrade at ${up.url}`,
-          detail: 'followsocket clients open their socket where the GET ends. Make both chains end at the same endpoint.',
+          detail:
+            'followsocket clients open their socket where the GET ends. Make both chains end at the same endpoint.',
         },
       ]
     : []
@@ -182,7 +207,8 @@ export const agreementFindings = (chain: GetHop[], upgrade: UpgradeHop[]): Findi
  */
 const answeredFinding = (last: GetHop, hop: UpgradeHop, page: string): Finding | undefined => {
   const status = last.status
-  if (hop.status === undefined || hop.status === 101 || last.cors?.problem || toWs(new URL(last.url)) !== hop.url) return
+  if (hop.status === undefined || hop.status === 101 || last.cors?.problem || toWs(new URL(last.url)) !== hop.url)
+    return
   const where = { ...at('upgrade', hop), severity: 'error' as const, code: 'HANDSHAKE_FAILED' as const }
   if (last.retryAfter) {
     const { value, readable } = last.retryAfter
@@ -246,7 +272,12 @@ const corsWords = (hop: GetHop, cors: Cors, chain: GetHop[], page: string): Pick
 const refusal = (hop: GetHop, page: string, credentials: boolean): Pick<Finding, 'title' | 'detail' | 'fix'> => {
   const to = new URL(hop.to!)
   const instead = (target: URL) => ({
-    fix: redirectFix({ ...moveOf(hop.url, hop.status!, hop.to!), target }, admitted(hop.cors, page), credentials, false),
+    fix: redirectFix(
+      { ...moveOf(hop.url, hop.status!, hop.to!), target },
+      admitted(hop.cors, page),
+      credentials,
+      false,
+    ),
   })
   switch (hop.refused!.code) {
     case 'INSECURE_REDIRECT':

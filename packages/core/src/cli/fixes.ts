@@ -61,7 +61,8 @@ export const moveOf = (from: string, status: number, to: string): Move => {
  * Origins a hop must admit: the Origin it was sent, and the page's own as well when that was
  * `null` (a page that connects to this URL directly sends its own origin).
  */
-export const originsFor = (sent: string, page: string): string[] => (sent === 'null' && page !== 'null' ? [page, 'null'] : [sent])
+export const originsFor = (sent: string, page: string): string[] =>
+  sent === 'null' && page !== 'null' ? [page, 'null'] : [sent]
 
 const proxies = (answer: Answer): Pick<Fix, 'nginx' | 'haproxy' | 'caddy'> => ({
   nginx: nginx.answer(answer),
@@ -107,14 +108,17 @@ export const corsFix = (cors: Cors, page: string, credentials: boolean, where: {
 /** `Vary: Origin` beside an echoed Access-Control-Allow-Origin. */
 export const varyFix = (where: { move?: Move; path: string }): Fix => ({
   headers: ['Vary: Origin'],
-  server: where.move ? `${rule(where.move, undefined, false)} // sends Vary: Origin on every redirect` : "res.setHeader('Vary', 'Origin')",
+  server: where.move
+    ? `${rule(where.move, undefined, false)} // sends Vary: Origin on every redirect`
+    : "res.setHeader('Vary', 'Origin')",
   ...proxies({ ...where, credentials: false, vary: true }),
 })
 
 // How the GET and the upgrade both reach the redirects, for a server that redirects only one.
 const WIRE = [
   "server.on('request', (req, res) => redirects.request(req, res) || app(req, res)) // the GET",
-  "server.on('upgrade', (req, socket, head) => redirects.upgrade(req, socket, head) || wss.handleUpgrade(…))" + ' // the upgrade',
+  "server.on('upgrade', (req, socket, head) => redirects.upgrade(req, socket, head) || wss.handleUpgrade(…))" +
+    ' // the upgrade',
 ]
 
 /**

@@ -54,7 +54,8 @@ const USER_AGENT = 'followsocket-doctor'
 
 export const loadCa = (file: string): string => readFileSync(file, 'utf8')
 
-const tls = (net: Net) => (net.insecure ? { rejectUnauthorized: false } : net.ca ? { ca: [...rootCertificates, net.ca] } : {})
+const tls = (net: Net) =>
+  net.insecure ? { rejectUnauthorized: false } : net.ca ? { ca: [...rootCertificates, net.ca] } : {}
 
 const countHeaders = (res: IncomingMessage): Record<string, number> => {
   const counts: Record<string, number> = {}
@@ -68,7 +69,8 @@ const countHeaders = (res: IncomingMessage): Record<string, number> => {
 /** Words for a failed request, with the hint a server owner needs. */
 export const whyNoAnswer = (error: NodeJS.ErrnoException, url: URL, ms: number): NetFailure => {
   const where = `${url.hostname}:${url.port || (url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80)}`
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return { error: `no answer within ${ms} ms`, timeout: true }
+  if (error.name === 'TimeoutError' || error.name === 'AbortError')
+    return { error: `no answer within ${ms} ms`, timeout: true }
   switch (error.code) {
     case 'ECONNREFUSED':
       return { error: `connection refused: nothing listens on ${where}` }

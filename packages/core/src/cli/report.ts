@@ -9,7 +9,14 @@ export const wantsColor = (stream: { isTTY?: boolean }, env: Record<string, stri
 
 const paint = (on: boolean) => {
   const sgr = (open: number, close: number) => (text: string) => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text)
-  return { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), dim: sgr(2, 22), bold: sgr(1, 22) }
+  return {
+    green: sgr(32, 39),
+    red: sgr(31, 39),
+    yellow: sgr(33, 39),
+    cyan: sgr(36, 39),
+    dim: sgr(2, 22),
+    bold: sgr(1, 22),
+  }
 }
 
 const MARK = { ok: '✓', warning: '!', error: '✗' }
@@ -25,7 +32,9 @@ const getLine = (hop: GetHop, credentials: boolean): string => {
     ? 'no Origin (same-origin: no CORS needed)'
     : [
         `Origin: ${cors.origin}`,
-        cors.allowOrigin !== undefined ? `Access-Control-Allow-Origin: ${cors.allowOrigin}` : 'no Access-Control-Allow-Origin',
+        cors.allowOrigin !== undefined
+          ? `Access-Control-Allow-Origin: ${cors.allowOrigin}`
+          : 'no Access-Control-Allow-Origin',
         ...(credentials
           ? [
               cors.allowCredentials !== undefined
@@ -55,7 +64,8 @@ const indent = (text: string, by: string) =>
 export const render = (report: Report, color: boolean): string => {
   const c = paint(color)
   const mark = (kind: keyof typeof MARK) => (kind === 'ok' ? c.green : kind === 'error' ? c.red : c.yellow)(MARK[kind])
-  const on = (walk: Finding['walk'], match: (f: Finding) => boolean) => report.findings.filter((f) => f.walk === walk && match(f))
+  const on = (walk: Finding['walk'], match: (f: Finding) => boolean) =>
+    report.findings.filter((f) => f.walk === walk && match(f))
   const out: string[] = []
   out.push(c.bold(`followsocket doctor ${report.url}`))
   const page = report.origin === 'null' ? 'with an opaque origin (null)' : `at ${report.origin}`
@@ -72,16 +82,21 @@ export const render = (report: Report, color: boolean): string => {
   if (report.handshake) upgrades.push([report.handshake, 'where the page opens: '])
   for (const [hop, label] of upgrades) {
     const findings = on('upgrade', (f) => f.url === hop.url)
-    const kind = hop.refused || hop.error !== undefined || (hop.status === 101 && hop.accept !== 'ok') ? 'error' : worst(findings)
+    const kind =
+      hop.refused || hop.error !== undefined || (hop.status === 101 && hop.accept !== 'ok') ? 'error' : worst(findings)
     out.push(`${mark(kind)} ${label}${upgradeLine(hop)}`)
   }
   const { verdict } = report
   out.push('', `${mark(verdict.connects ? 'ok' : 'error')} ${c.bold(`A browser page ${page} ${verdict.summary}`)}`)
   if (report.findings.length) out.push('', c.bold('What to change'))
   for (const finding of report.findings) {
-    out.push(`${mark(finding.severity)} ${finding.walk} hop ${finding.hop}: ${finding.title}`, indent(finding.detail, '  '))
+    out.push(
+      `${mark(finding.severity)} ${finding.walk} hop ${finding.hop}: ${finding.title}`,
+      indent(finding.detail, '  '),
+    )
     const fix = finding.fix
-    if (fix?.headers) out.push(c.dim('  the header lines that answer needs:'), c.cyan(indent(fix.headers.join('\n'), '    ')))
+    if (fix?.headers)
+      out.push(c.dim('  the header lines that answer needs:'), c.cyan(indent(fix.headers.join('\n'), '    ')))
     if (fix?.server) out.push(c.dim('  with @followsocket/server:'), c.cyan(indent(fix.server, '    ')))
     for (const [proxy, lines] of [
       ['nginx', fix?.nginx],

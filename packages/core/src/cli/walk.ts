@@ -48,13 +48,20 @@ export interface UpgradeHop extends HopBase, Pick<Handshake, 'accept' | 'expecte
   gotAccept?: string
 }
 
-const isRedirect = (status: number | undefined, location: string | undefined) => REDIRECT.includes(status ?? 0) && location !== undefined
+const isRedirect = (status: number | undefined, location: string | undefined) =>
+  REDIRECT.includes(status ?? 0) && location !== undefined
 
 /**
  * The next step from `at` for `location`, checked against the policy: the target, or the
  * refusal. A Location that is not a URL is refused as discovery refuses it (REDIRECT_NOT_ALLOWED).
  */
-const step = (at: URL, location: string, seen: string[], n: number, policy: DiscoverySettings): { to: URL; refused?: Refusal } => {
+const step = (
+  at: URL,
+  location: string,
+  seen: string[],
+  n: number,
+  policy: DiscoverySettings,
+): { to: URL; refused?: Refusal } => {
   const to = parseUrl(location, at) ?? new URL('x:')
   try {
     checkHop(at, to, [...seen, toHttp(at)], n, policy)
@@ -67,8 +74,10 @@ const step = (at: URL, location: string, seen: string[], n: number, policy: Disc
 
 // Mixed Content: an https: page may not fetch http: URLs, except potentially trustworthy ones
 // (Secure Contexts: localhost, *.localhost, 127.0.0.0/8, ::1), which browsers let through.
-const isLoopback = (url: URL) => /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname) || url.hostname.endsWith('.localhost')
-export const blocksMixed = (page: string, url: URL): boolean => page.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)
+const isLoopback = (url: URL) =>
+  /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname) || url.hostname.endsWith('.localhost')
+export const blocksMixed = (page: string, url: URL): boolean =>
+  page.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)
 
 /**
  * Walk 1, the preflight as a browser sends it (Fetch standard, main fetch and HTTP-redirect fetch):
@@ -138,7 +147,12 @@ export const preflightWalk = async (
  * every attempt: each socket is a new request, never a followed redirect). Follows Locations in
  * either form (ws(s) or http(s)), checked by the policy, until a 101 or an answer that is not one.
  */
-export const upgradeWalk = async (start: URL, page: string, policy: DiscoverySettings, net: Net): Promise<UpgradeHop[]> => {
+export const upgradeWalk = async (
+  start: URL,
+  page: string,
+  policy: DiscoverySettings,
+  net: Net,
+): Promise<UpgradeHop[]> => {
   const hops: UpgradeHop[] = []
   const seen: string[] = []
   let at = start
@@ -161,7 +175,8 @@ export const upgradeWalk = async (start: URL, page: string, policy: DiscoverySet
 export const handshakeHop = async (n: number, url: URL, page: string, net: Net): Promise<UpgradeHop> => {
   const answer = await handshake(url, page, net)
   const hop: UpgradeHop = { n, url: toWs(url) }
-  if (answer.error !== undefined) return { ...hop, error: answer.error, ...(answer.timeout && { timeout: true as const }) }
+  if (answer.error !== undefined)
+    return { ...hop, error: answer.error, ...(answer.timeout && { timeout: true as const }) }
   hop.status = answer.status
   const location = answer.headers?.location
   if (location !== undefined) hop.location = location

@@ -58,7 +58,10 @@ test.describe('resolution cache (memory) in Chromium', () => {
     expect(lab.count('/v2/live', 'upgrade')).toBe(2)
   })
 
-  test('a cached target that fails before open on a reconnect is rediscovered at once, without a second back-off', async ({ app, lab }) => {
+  test('a cached target that fails before open on a reconnect is rediscovered at once, without a second back-off', async ({
+    app,
+    lab,
+  }) => {
     const v2 = lab.endpoint('/v2/live')
     lab.redirect('/v1/live', lab.ws('/v2/live'))
     await installRecorder(app)
@@ -91,7 +94,10 @@ test.describe('resolution cache (memory) in Chromium', () => {
     expect(lab.count('/v1/live', 'upgrade')).toBe(1)
   })
 
-  test('a second connect() whose cached target is gone rediscovers from the original URL at once', async ({ app, lab }) => {
+  test('a second connect() whose cached target is gone rediscovers from the original URL at once', async ({
+    app,
+    lab,
+  }) => {
     lab.endpoint('/v2/live')
     lab.redirect('/v1/live', lab.ws('/v2/live'))
     await installRecorder(app)
@@ -112,7 +118,11 @@ test.describe('resolution cache (memory) in Chromium', () => {
       await window.rec.next('second', 'open')
       return window.rec.since(mark, 'second')
     }, lab.ws('/v1/live'))
-    expect(story(events)).toEqual(['error:HANDSHAKE_FAILED', `redirect:preflight:${lab.ws('/v3/live')}`, `open:${lab.ws('/v3/live')}`])
+    expect(story(events)).toEqual([
+      'error:HANDSHAKE_FAILED',
+      `redirect:preflight:${lab.ws('/v3/live')}`,
+      `open:${lab.ws('/v3/live')}`,
+    ])
     expect(events.find((e) => e.type === 'error')!.payload).toMatchObject({ status: 404, url: lab.ws('/v2/live') })
     const seen = lab.requests.slice(mark).filter((r) => r.path.startsWith('/v'))
     expect(seen.map((r) => `${r.kind} ${r.path}`)).toEqual([
@@ -125,7 +135,10 @@ test.describe('resolution cache (memory) in Chromium', () => {
   })
 
   for (const code of [1012, 1013]) {
-    test(`a close with ${code} from a cached target rediscovers from the original URL at once`, async ({ app, lab }) => {
+    test(`a close with ${code} from a cached target rediscovers from the original URL at once`, async ({
+      app,
+      lab,
+    }) => {
       const v2 = lab.endpoint('/v2/live')
       lab.redirect('/v1/live', lab.ws('/v2/live'))
       await installRecorder(app)

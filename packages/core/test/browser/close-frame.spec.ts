@@ -7,7 +7,10 @@ import { installRecorder, story } from './recorder'
 const SLOW = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const
 
 test.describe('close code 4308 in Chromium', () => {
-  test('4308 with a ws: URL reason moves the connection there at once, with no preflight, and caches it', async ({ app, lab }) => {
+  test('4308 with a ws: URL reason moves the connection there at once, with no preflight, and caches it', async ({
+    app,
+    lab,
+  }) => {
     const a = lab.endpoint('/a')
     lab.endpoint('/b')
     await installRecorder(app)
@@ -24,19 +27,30 @@ test.describe('close code 4308 in Chromium', () => {
       await window.rec.next('c', 'open', mark)
       return window.rec.since(mark, 'c')
     }, mark)
-    expect(story(events)).toEqual(['close:4308:reconnect', `redirect:close-frame:${lab.ws('/b')}`, `open:${lab.ws('/b')}`])
+    expect(story(events)).toEqual([
+      'close:4308:reconnect',
+      `redirect:close-frame:${lab.ws('/b')}`,
+      `open:${lab.ws('/b')}`,
+    ])
     expect(events.find((e) => e.type === 'redirect')!.payload).toEqual({
       from: lab.ws('/a'),
       to: lab.ws('/b'),
       hops: [{ from: lab.ws('/a'), to: lab.ws('/b') }],
       via: 'close-frame',
     })
-    expect(events.find((e) => e.type === 'close')!.payload).toMatchObject({ code: 4308, reason: lab.ws('/b'), willReconnect: true })
+    expect(events.find((e) => e.type === 'close')!.payload).toMatchObject({
+      code: 4308,
+      reason: lab.ws('/b'),
+      willReconnect: true,
+    })
     expect(lab.count('/a', 'get')).toBe(0)
     expect(lab.count('/b', 'get')).toBe(0)
     expect(lab.count('/a', 'upgrade')).toBe(1)
     expect(lab.count('/b', 'upgrade')).toBe(1)
-    expect(await app.evaluate(() => [window.rec.conns.c!.url, window.rec.conns.c!.resolvedUrl])).toEqual([lab.ws('/a'), lab.ws('/b')])
+    expect(await app.evaluate(() => [window.rec.conns.c!.url, window.rec.conns.c!.resolvedUrl])).toEqual([
+      lab.ws('/a'),
+      lab.ws('/b'),
+    ])
 
     // The move is cached: another connect() to /a goes straight to /b.
     const second = await app.evaluate(async (url) => {
@@ -67,7 +81,11 @@ test.describe('close code 4308 in Chromium', () => {
       await window.rec.next('c', 'open', mark)
       return window.rec.since(mark, 'c')
     }, mark)
-    expect(story(events)).toEqual(['close:4308:reconnect', `redirect:close-frame:${lab.ws('/b')}`, `open:${lab.ws('/b')}`])
+    expect(story(events)).toEqual([
+      'close:4308:reconnect',
+      `redirect:close-frame:${lab.ws('/b')}`,
+      `open:${lab.ws('/b')}`,
+    ])
     expect(lab.count('/a', 'get') + lab.count('/b', 'get')).toBe(0)
   })
 
@@ -95,7 +113,11 @@ test.describe('close code 4308 in Chromium', () => {
         await window.rec.next('c', 'open', mark)
         return window.rec.since(mark, 'c')
       }, mark)
-      expect(story(events)).toEqual(['close:4308:reconnect', `redirect:preflight:${lab.ws('/c')}`, `open:${lab.ws('/c')}`])
+      expect(story(events)).toEqual([
+        'close:4308:reconnect',
+        `redirect:preflight:${lab.ws('/c')}`,
+        `open:${lab.ws('/c')}`,
+      ])
       expect(lab.count('/a', 'get')).toBe(1)
       // Rediscovery preflights; it does not retry the old upgrade first.
       expect(lab.count('/a', 'upgrade')).toBe(1)

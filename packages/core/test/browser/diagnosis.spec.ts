@@ -94,7 +94,8 @@ test.describe('failure diagnosis in Chromium (docs/diagnosis.md)', () => {
     const headers = { 'retry-after': '2', 'access-control-allow-origin': lab.origin, 'content-length': '0' }
     server = await startServer({
       request: (_req, res) => res.writeHead(503, headers).end(),
-      upgrade: (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n'),
+      upgrade: (_req, socket) =>
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n'),
     })
     const wait = await firstWait(app, server.url)
     expect(wait.error).toMatchObject({
@@ -153,7 +154,10 @@ test('a redirect loop is probed on the first attempt of a failure streak only: e
   lab.redirect('/loop', lab.ws('/live'))
   await installRecorder(app)
   const codes = await app.evaluate(async (url) => {
-    window.rec.connect('c', url, { cache: false, reconnect: { minDelayMs: 100, maxDelayMs: 100, jitter: 'none', maxRetries: 1 } })
+    window.rec.connect('c', url, {
+      cache: false,
+      reconnect: { minDelayMs: 100, maxDelayMs: 100, jitter: 'none', maxRetries: 1 },
+    })
     await window.rec.next('c', 'error', 0, { code: 'RETRIES_EXHAUSTED' })
     return window.rec.since(0, 'c', 'error').map((error) => (error.payload as { code: string }).code)
   }, lab.ws('/live'))
@@ -168,11 +172,14 @@ test('a redirect loop is probed on the first attempt of a failure streak only: e
 test.describe('each failure kind in Chromium: the error and the requests of one attempt', () => {
   const rows: string[] = []
   test.afterAll(() =>
-    console.log(['| failure | code | status | message | upgrades | GETs |', '|---|---|---|---|---:|---:|', ...rows].join('\n')),
+    console.log(
+      ['| failure | code | status | message | upgrades | GETs |', '|---|---|---|---|---:|---:|', ...rows].join('\n'),
+    ),
   )
 
   // `answer` sets up what /live answers on the server of that case (`at`), with `other` another origin.
-  const status = (code: number, headers?: Record<string, string>, cors?: false) => (at: Lab) => at.status('/live', code, { headers, cors })
+  const status = (code: number, headers?: Record<string, string>, cors?: false) => (at: Lab) =>
+    at.status('/live', code, { headers, cors })
   type Case = {
     name: string
     cross?: boolean
@@ -193,7 +200,8 @@ test.describe('each failure kind in Chromium: the error and the requests of one 
       cross: true,
       answer: status(403, {}, false),
       code: 'DISCOVERY_BLOCKED',
-      message: /answers but does not let this page read it: send Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:\d+ on every hop$/,
+      message:
+        /answers but does not let this page read it: send Access-Control-Allow-Origin: http:\/\/127\.0\.0\.1:\d+ on every hop$/,
       upgrades: 1,
       gets: 2,
     },

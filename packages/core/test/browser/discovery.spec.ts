@@ -31,7 +31,12 @@ test.describe("discovery: 'auto' in Chromium", () => {
     )
     expect(result.open).toBe(lab.ws('/v2/live'))
     expect(result.redirects).toEqual([
-      { from: lab.ws('/v1/live'), to: lab.ws('/v2/live'), hops: [{ from: lab.ws('/v1/live'), to: lab.ws('/v2/live') }], via: 'preflight' },
+      {
+        from: lab.ws('/v1/live'),
+        to: lab.ws('/v2/live'),
+        hops: [{ from: lab.ws('/v1/live'), to: lab.ws('/v2/live') }],
+        via: 'preflight',
+      },
     ])
     expect(lab.count('/v1/live', 'get')).toBe(1)
   })
@@ -98,7 +103,10 @@ test.describe('cross-origin discovery in Chromium', () => {
     expect(other.count('/v1/live', 'get')).toBe(1)
   })
 
-  test('a cross-origin 308 without CORS headers is DISCOVERY_BLOCKED, naming Access-Control-Allow-Origin', async ({ app, other }) => {
+  test('a cross-origin 308 without CORS headers is DISCOVERY_BLOCKED, naming Access-Control-Allow-Origin', async ({
+    app,
+    other,
+  }) => {
     other.endpoint('/v2/live')
     other.redirect('/v1/live', other.ws('/v2/live'), { cors: false })
     await installRecorder(app)

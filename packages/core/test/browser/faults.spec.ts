@@ -15,13 +15,20 @@ test.afterEach(async () => {
 const BACKOFF = { minDelayMs: 50, maxDelayMs: 200, jitter: 'none' } as const
 
 test.describe('network faults in Chromium', () => {
-  test('half-open: the heartbeat finds the dead socket, queued messages go out once, in order, after it recovers', async ({ app, lab }) => {
+  test('half-open: the heartbeat finds the dead socket, queued messages go out once, in order, after it recovers', async ({
+    app,
+    lab,
+  }) => {
     const endpoint = lab.endpoint('/live', { echo: false })
     proxy = await startFaultProxy({ port: lab.port })
     await installRecorder(app)
     await app.evaluate(
       async ({ url, BACKOFF }) => {
-        window.rec.connect('c', url, { cache: false, reconnect: BACKOFF, heartbeat: { intervalMs: 100, timeoutMs: 100 } })
+        window.rec.connect('c', url, {
+          cache: false,
+          reconnect: BACKOFF,
+          heartbeat: { intervalMs: 100, timeoutMs: 100 },
+        })
         await window.rec.next('c', 'open')
       },
       { url: proxy.ws('/live'), BACKOFF },
@@ -42,7 +49,10 @@ test.describe('network faults in Chromium', () => {
     await app.evaluate(() => window.rec.conns.c!.close())
   })
 
-  test('connections reset as soon as they speak: at most one handshake and one preflight per attempt', async ({ app, lab }) => {
+  test('connections reset as soon as they speak: at most one handshake and one preflight per attempt', async ({
+    app,
+    lab,
+  }) => {
     lab.endpoint('/live')
     proxy = await startFaultProxy({ port: lab.port })
     proxy.set({ kind: 'reset' })

@@ -98,7 +98,10 @@ test.describe('graphql-ws 6 through FollowWebSocket in Chromium', () => {
     lab.serve('/libraries/', await libraryBundles())
   })
 
-  test('subscribes through a 308 after one preflight, and resumes at a 4308 move with no preflight', async ({ app, lab }) => {
+  test('subscribes through a 308 after one preflight, and resumes at a 4308 move with no preflight', async ({
+    app,
+    lab,
+  }) => {
     lab.redirect('/v1/graphql', lab.ws('/v2/graphql'))
     const second = graphqlEndpoint(lab, '/v2/graphql')
     graphqlEndpoint(lab, '/v3/graphql')

@@ -71,11 +71,17 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
       lab.serve('/harness/', await harnessBundle(entry, define))
     })
 
-    test('five sharers open one socket; it stays until the last unmounts; close() from one closes it for all', async ({ app, lab }) => {
+    test('five sharers open one socket; it stays until the last unmounts; close() from one closes it for all', async ({
+      app,
+      lab,
+    }) => {
       const endpoint = lab.endpoint('/live')
       await loadHarness(app)
       const ids = ['a', 'b', 'c', 'd', 'e']
-      await app.evaluate(({ ids, url }) => ids.forEach((id) => window.harness.mount(id, url)), { ids, url: lab.ws('/live') })
+      await app.evaluate(({ ids, url }) => ids.forEach((id) => window.harness.mount(id, url)), {
+        ids,
+        url: lab.ws('/live'),
+      })
       for (const id of ids) await rendered(app, id, 'open')
       expect(endpoint.connections).toBe(1)
 
@@ -89,14 +95,19 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
       await app.evaluate(() => window.harness.unmount('e'))
       await expect.poll(() => endpoint.clients.size).toBe(0)
 
-      await app.evaluate(({ url }) => ['f', 'g'].forEach((id) => window.harness.mount(id, url)), { url: lab.ws('/live') })
+      await app.evaluate(({ url }) => ['f', 'g'].forEach((id) => window.harness.mount(id, url)), {
+        url: lab.ws('/live'),
+      })
       await rendered(app, 'g', 'open')
       await app.evaluate(() => window.harness.close('f'))
       await rendered(app, 'g', 'closed')
       expect(endpoint.connections).toBe(2)
     })
 
-    test('sharers open one socket, under React Strict Mode too; one without share keeps its own', async ({ app, lab }) => {
+    test('sharers open one socket, under React Strict Mode too; one without share keeps its own', async ({
+      app,
+      lab,
+    }) => {
       const endpoint = lab.endpoint('/live')
       await loadHarness(app)
       await app.evaluate(
@@ -118,7 +129,9 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
     test('sends from three sharers while the server is down go out once each, in call order', async ({ app, lab }) => {
       const endpoint = lab.endpoint('/live', { echo: false })
       await loadHarness(app)
-      await app.evaluate(({ url }) => ['a', 'b', 'c'].forEach((id) => window.harness.mount(id, url)), { url: lab.ws('/live') })
+      await app.evaluate(({ url }) => ['a', 'b', 'c'].forEach((id) => window.harness.mount(id, url)), {
+        url: lab.ws('/live'),
+      })
       for (const id of ['a', 'b', 'c']) await rendered(app, id, 'open')
       await lab.down()
       // Down: reconnecting and connecting by turns, never open.
@@ -130,7 +143,10 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
       expect(endpoint.connections).toBe(2)
     })
 
-    test("share: 'tabs': two tabs with two components each open one socket, and all four get what it receives", async ({ app, lab }) => {
+    test("share: 'tabs': two tabs with two components each open one socket, and all four get what it receives", async ({
+      app,
+      lab,
+    }) => {
       const endpoint = lab.endpoint('/live', { echo: false })
       const second = await app.context().newPage()
       second.on('pageerror', (error) => {
@@ -140,15 +156,19 @@ export const sharedConnectionSpecs = (binding: string, entry: URL, define: Recor
       const tabs = [app, second]
       for (const [n, page] of tabs.entries()) {
         await loadHarness(page)
-        await page.evaluate(({ n, url }) => [`${n}a`, `${n}b`].forEach((id) => window.harness.mount(id, url, { share: 'tabs' })), {
-          n,
-          url: lab.ws('/live'),
-        })
+        await page.evaluate(
+          ({ n, url }) => [`${n}a`, `${n}b`].forEach((id) => window.harness.mount(id, url, { share: 'tabs' })),
+          {
+            n,
+            url: lab.ws('/live'),
+          },
+        )
         for (const id of [`${n}a`, `${n}b`]) await rendered(page, id, 'open')
       }
       expect(endpoint.connections).toBe(1)
       for (const client of endpoint.clients) client.send('to all')
-      for (const [n, page] of tabs.entries()) for (const id of [`${n}a`, `${n}b`]) await rendered(page, id, 'open', 'to all')
+      for (const [n, page] of tabs.entries())
+        for (const id of [`${n}a`, `${n}b`]) await rendered(page, id, 'open', 'to all')
       await second.evaluate(() => window.harness.send('1b', 'from the second tab'))
       expect(await endpoint.receivedCount(1)).toEqual(['from the second tab'])
       expect(endpoint.connections).toBe(1)

@@ -30,7 +30,10 @@ const reopened = (app: Page, mark: number) =>
   }, mark)
 
 test.describe('page lifecycle in Chromium', () => {
-  test('offline: waits for the network (delayMs Infinity, no attempt), then reconnects at once on online', async ({ app, lab }) => {
+  test('offline: waits for the network (delayMs Infinity, no attempt), then reconnects at once on online', async ({
+    app,
+    lab,
+  }) => {
     const ep = lab.endpoint('/live')
     await installRecorder(app)
     const mark = await openSlow(app, lab.ws('/live'))
@@ -42,7 +45,11 @@ test.describe('page lifecycle in Chromium', () => {
 
     // Nothing was attempted while offline: the log holds the close and the wait, nothing more.
     const offline = await app.evaluate((mark) => window.rec.since(mark, 'c'), mark)
-    expect(story(offline, { states: true })).toEqual(['close:1001:reconnect', 'state:reconnecting', 'reconnecting:Infinity'])
+    expect(story(offline, { states: true })).toEqual([
+      'close:1001:reconnect',
+      'state:reconnecting',
+      'reconnecting:Infinity',
+    ])
     expect(lab.count('/live', 'upgrade')).toBe(1)
     expect(await app.evaluate(() => window.rec.conns.c!.state)).toBe('reconnecting')
 
@@ -90,7 +97,10 @@ test.describe('page lifecycle in Chromium', () => {
     expect(lab.count('/live', 'upgrade')).toBe(2)
   })
 
-  test('pageshow from the back/forward cache (persisted) cuts the wait short; a plain pageshow does not', async ({ app, lab }) => {
+  test('pageshow from the back/forward cache (persisted) cuts the wait short; a plain pageshow does not', async ({
+    app,
+    lab,
+  }) => {
     const ep = lab.endpoint('/live')
     await installRecorder(app)
     const mark = await openSlow(app, lab.ws('/live'))
@@ -131,7 +141,9 @@ test.describe('page lifecycle in Chromium', () => {
               .get(key)!
               .add(fn)
             // A listener added with a signal is removed when the signal aborts.
-            ;(o as AddEventListenerOptions | undefined)?.signal?.addEventListener('abort', () => live.get(key)!.delete(fn))
+            ;(o as AddEventListenerOptions | undefined)?.signal?.addEventListener('abort', () =>
+              live.get(key)!.delete(fn),
+            )
           }
           add(type, fn, o as AddEventListenerOptions)
         }) as typeof target.addEventListener
@@ -142,7 +154,9 @@ test.describe('page lifecycle in Chromium', () => {
       }
     })
     const listeners = () =>
-      app.evaluate(() => (window as unknown as { lifecycleListeners: () => Record<string, number> }).lifecycleListeners())
+      app.evaluate(() =>
+        (window as unknown as { lifecycleListeners: () => Record<string, number> }).lifecycleListeners(),
+      )
     const total = async () => Object.values(await listeners()).reduce((a, b) => a + b, 0)
 
     const mark = await openSlow(app, lab.ws('/live'))

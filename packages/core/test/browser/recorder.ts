@@ -22,7 +22,13 @@ export interface Recorder {
    * field of `match` (shallow ===). Rejects after `timeoutMs` with the log, so a missing event
    * fails the test with the story of what happened instead of a bare timeout.
    */
-  next(id: string, type: Logged['type'], from?: number, match?: Record<string, unknown>, timeoutMs?: number): Promise<Logged>
+  next(
+    id: string,
+    type: Logged['type'],
+    from?: number,
+    match?: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<Logged>
   /** Events of `id` (optionally only `type`) from index `from`. */
   since(from: number, id?: string, type?: Logged['type']): Logged[]
 }
@@ -52,13 +58,18 @@ export const installRecorder = (page: Page) =>
         }
       if (type === 'state') return p
       if (type === 'message') return { data: typeof p.data === 'string' ? p.data : String(p.data) }
-      if (type === 'reconnecting') return { attempt: p.attempt, delayMs: p.delayMs, ...(p.error ? { error: plain('error', p.error) } : {}) }
+      if (type === 'reconnecting')
+        return { attempt: p.attempt, delayMs: p.delayMs, ...(p.error ? { error: plain('error', p.error) } : {}) }
       if (type === 'redirect')
         return {
           from: p.from,
           to: p.to,
           via: p.via,
-          hops: p.hops.map((h: any) => ({ from: h.from, to: h.to, ...(h.status !== undefined ? { status: h.status } : {}) })),
+          hops: p.hops.map((h: any) => ({
+            from: h.from,
+            to: h.to,
+            ...(h.status !== undefined ? { status: h.status } : {}),
+          })),
         }
       return { ...p }
     }
@@ -66,7 +77,8 @@ export const installRecorder = (page: Page) =>
       e.id === id &&
       e.type === type &&
       e.index >= from &&
-      (!match || Object.entries(match).every(([k, v]) => (typeof e.payload === 'object' ? e.payload?.[k] : e.payload) === v))
+      (!match ||
+        Object.entries(match).every(([k, v]) => (typeof e.payload === 'object' ? e.payload?.[k] : e.payload) === v))
     const rec: Recorder = {
       log,
       conns: {},
@@ -99,14 +111,18 @@ export const installRecorder = (page: Page) =>
             waiters.splice(waiters.indexOf(waiter), 1)
             const story = log.map((e) => `${e.index} ${e.id} ${e.type} ${JSON.stringify(e.payload)}`).join('\n')
             fail(
-              new Error(`no "${type}" event ${JSON.stringify(match ?? {})} for ${id} from #${from} within ${timeoutMs} ms; log:\n${story}`),
+              new Error(
+                `no "${type}" event ${JSON.stringify(match ?? {})} for ${id} from #${from} within ${timeoutMs} ms; log:\n${story}`,
+              ),
             )
           }, timeoutMs)
           waiters.push(waiter)
         })
       },
       since(from, id, type) {
-        return log.filter((e) => e.index >= from && (id === undefined || e.id === id) && (type === undefined || e.type === type))
+        return log.filter(
+          (e) => e.index >= from && (id === undefined || e.id === id) && (type === undefined || e.type === type),
+        )
       },
     }
     window.rec = rec

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs'
 
 // The IIFE as a user gets it from unpkg: the file package.json names, loaded by a plain
 // <script> tag in a static page with no bundler and no module script.
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; unpkg: string }
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+  unpkg: string
+}
 const iife = '/' + pkg.unpkg.replace(/^\.\//, '') // "./dist/followsocket.iife.js" → served by the fixture's lab.serve('/dist/')
 
 const PLAIN = `<!doctype html>
@@ -43,10 +46,14 @@ test.describe('the IIFE from a plain <script> tag', () => {
   test('connects through a 308 from inline script and writes the echo into the DOM', async ({ app, lab }) => {
     const v2 = lab.endpoint('/v2/live')
     lab.redirect('/v1/live', lab.ws('/v2/live'))
-    lab.route('/plain.html', (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PLAIN))
+    lab.route('/plain.html', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PLAIN),
+    )
     await app.goto(lab.http('/plain.html'))
     await expect(app.locator('#out')).toHaveText('echo hello from ws://HOST/v2/live')
-    await expect(app.locator('#api')).toHaveText(`version=${pkg.version} connect=function resolve=function FollowSocketError=function`)
+    await expect(app.locator('#api')).toHaveText(
+      `version=${pkg.version} connect=function resolve=function FollowSocketError=function`,
+    )
     await expect(app.locator('#invalid')).toHaveText('INVALID_URL true true')
     expect(v2.received).toEqual(['hello'])
     expect(lab.count('/v1/live', 'get')).toBe(1)

@@ -88,7 +88,10 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     lab.serve('/libraries/', await libraryBundles())
   })
 
-  test('three tabs open one socket; what the server pushes reaches each tab once; without share, three', async ({ context, lab }) => {
+  test('three tabs open one socket; what the server pushes reaches each tab once; without share, three', async ({
+    context,
+    lab,
+  }) => {
     const feed = lab.endpoint('/live', { echo: false })
     const tabs = await threeTabs(context, lab, lab.ws('/live'))
     expect(feed.connections).toBe(1)
@@ -115,11 +118,15 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     )
     const received = await feed.receivedCount(15)
     expect(received).toHaveLength(15)
-    for (let n = 0; n < 3; n++) expect(received.filter((text) => text.startsWith(`${n}:`))).toEqual([1, 2, 3, 4, 5].map((i) => `${n}:${i}`))
+    for (let n = 0; n < 3; n++)
+      expect(received.filter((text) => text.startsWith(`${n}:`))).toEqual([1, 2, 3, 4, 5].map((i) => `${n}:${i}`))
     expect(feed.connections).toBe(1)
   })
 
-  test('closing the leader tab: one new socket within a second, the followers open again and still receive', async ({ context, lab }) => {
+  test('closing the leader tab: one new socket within a second, the followers open again and still receive', async ({
+    context,
+    lab,
+  }) => {
     const feed = lab.endpoint('/live', { echo: false })
     const [leader, ...followers] = await threeTabs(context, lab, lab.ws('/live'))
     const next = feed.nextConnection()
@@ -169,7 +176,10 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
       // Settled: every message sent and acknowledged by a leader (nothing left to send again).
       for (const page of followers)
         await expect
-          .poll(() => page.evaluate(() => window.tab.sent === 40 && window.tab.conn.buffered === 0), { ...POLL, timeout: 10_000 })
+          .poll(() => page.evaluate(() => window.tab.sent === 40 && window.tab.conn.buffered === 0), {
+            ...POLL,
+            timeout: 10_000,
+          })
           .toBe(true)
       const received = await feed.receivedCount(80)
       const sent = [0, 1].flatMap((n) => Array.from({ length: 40 }, (_, i) => `${n}:${i + 1}`))
@@ -212,7 +222,10 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     expect([lab.count('/v1/live', 'get'), lab.count('/v1/live', 'upgrade'), feed.connections]).toEqual([1, 1, 2])
   })
 
-  test('close() in a follower ends its part only: the others keep the socket, it receives nothing more', async ({ context, lab }) => {
+  test('close() in a follower ends its part only: the others keep the socket, it receives nothing more', async ({
+    context,
+    lab,
+  }) => {
     const feed = lab.endpoint('/live', { echo: false })
     const [leader, quitter, stayer] = await threeTabs(context, lab, lab.ws('/live'))
     await quitter!.evaluate(() => window.tab.conn.close())
@@ -238,7 +251,8 @@ test.describe("share: 'tabs' in Chromium (docs/sharing.md#across-tabs)", () => {
     await follower.evaluate(() => {
       window.tab.conn.on(
         'message',
-        ({ data }: { data: unknown }) => data instanceof ArrayBuffer && window.tab.errors.push(`binary ${data.byteLength}`),
+        ({ data }: { data: unknown }) =>
+          data instanceof ArrayBuffer && window.tab.errors.push(`binary ${data.byteLength}`),
       )
       window.tab.conn.on('reconnecting', ({ error }: { error?: { name: string; code: string } }) =>
         window.tab.errors.push(`reconnecting after ${error?.name} ${error?.code}`),

@@ -60,7 +60,11 @@ test.describe('FollowWebSocket in Chromium', () => {
     expect(lab.count('/v1/live', 'get')).toBe(1)
   })
 
-  test('a CORS-blocked discovery is an error carrying DISCOVERY_BLOCKED, then close 1006', async ({ app, lab, other }) => {
+  test('a CORS-blocked discovery is an error carrying DISCOVERY_BLOCKED, then close 1006', async ({
+    app,
+    lab,
+    other,
+  }) => {
     other.endpoint('/v2/live')
     other.redirect('/v1/live', other.ws('/v2/live'), { cors: false })
     const story = await app.evaluate(
@@ -71,7 +75,10 @@ test.describe('FollowWebSocket in Chromium', () => {
           const socket = new window.FollowSocket.FollowWebSocket(url)
           socket.onerror = (event: any) => {
             seen.push('error')
-            story.error = { code: event.error?.code, isFollowSocketError: window.FollowSocket.isFollowSocketError(event.error) }
+            story.error = {
+              code: event.error?.code,
+              isFollowSocketError: window.FollowSocket.isFollowSocketError(event.error),
+            }
           }
           socket.onclose = (event: any) => {
             seen.push('close')

@@ -55,7 +55,8 @@ const join = async (page: Page, serverUrl: string, room: string, impl: 'FollowWe
       const { WebsocketProvider, Y } = window.YWebsocket
       const doc = new Y.Doc()
       const provider = new WebsocketProvider(serverUrl, room, doc, {
-        WebSocketPolyfill: impl === 'FollowWebSocket' ? (window.FollowSocket.FollowWebSocket as unknown as typeof WebSocket) : WebSocket,
+        WebSocketPolyfill:
+          impl === 'FollowWebSocket' ? (window.FollowSocket.FollowWebSocket as unknown as typeof WebSocket) : WebSocket,
         disableBc: true,
       })
       const shared = doc.getText('t')
@@ -64,7 +65,11 @@ const join = async (page: Page, serverUrl: string, room: string, impl: 'FollowWe
           let stop = () => {}
           const timer = setTimeout(() => {
             stop()
-            fail(new Error(`no ${what} within 10 s; text: ${JSON.stringify(shared.toString())}, synced: ${provider.synced}`))
+            fail(
+              new Error(
+                `no ${what} within 10 s; text: ${JSON.stringify(shared.toString())}, synced: ${provider.synced}`,
+              ),
+            )
           }, 10_000)
           stop = wait((value) => {
             clearTimeout(timer)
@@ -112,7 +117,11 @@ test.describe('y-websocket 3 through FollowWebSocket in Chromium', () => {
     lab.serve('/libraries/', await libraryBundles())
   })
 
-  test('two pages sync through a 308, and again after a 4308 move that y-websocket follows by itself', async ({ app, lab, browser }) => {
+  test('two pages sync through a 308, and again after a 4308 move that y-websocket follows by itself', async ({
+    app,
+    lab,
+    browser,
+  }) => {
     const room = `room-${++serial}`
     const [v1, v2, v3] = ['/v1/yjs', '/v2/yjs', '/v3/yjs'].map((base) => `${base}/${room}`) as [string, string, string]
     lab.redirect(v1, lab.ws(v2))
@@ -126,7 +135,10 @@ test.describe('y-websocket 3 through FollowWebSocket in Chromium', () => {
       await Promise.all([app, other].map((page) => page.evaluate(() => window.peer.synced(true))))
       await app.evaluate(() => window.peer.insert(0, 'hello'))
       await other.evaluate(() => window.peer.text('hello'))
-      expect(await Promise.all([app, other].map((page) => page.evaluate(() => window.peer.where())))).toEqual([lab.ws(v2), lab.ws(v2)])
+      expect(await Promise.all([app, other].map((page) => page.evaluate(() => window.peer.where())))).toEqual([
+        lab.ws(v2),
+        lab.ws(v2),
+      ])
       expect(counts(lab, v1, v2, v3)).toEqual({
         [v1]: { get: 2, upgrade: 2 },
         // Each page's fetch followed the redirect to the target itself.
@@ -141,7 +153,9 @@ test.describe('y-websocket 3 through FollowWebSocket in Chromium', () => {
       await resynced
       await other.evaluate(() => window.peer.insert(5, ' again'))
       await app.evaluate(() => window.peer.text('hello again'))
-      expect(await Promise.all([app, other].map((page) => page.evaluate(() => [window.peer.where(), window.peer.closes])))).toEqual([
+      expect(
+        await Promise.all([app, other].map((page) => page.evaluate(() => [window.peer.where(), window.peer.closes]))),
+      ).toEqual([
         [lab.ws(v3), 1],
         [lab.ws(v3), 1],
       ])

@@ -37,7 +37,9 @@ describe('followsocket doctor, an endpoint that answers a refusal (docs/diagnosi
     expect(run.stdout).toContain(
       `fails with HANDSHAKE_FAILED at upgrade hop 1: ${s.ws('/live')} asks clients to come back later: 503 with Retry-After: 30`,
     )
-    expect(run.stdout).toContain('reads the 503 and the Retry-After from its preflight GET and waits that long, plus its own back-off')
+    expect(run.stdout).toContain(
+      'reads the 503 and the Retry-After from its preflight GET and waits that long, plus its own back-off',
+    )
     expect(run.stdout).not.toContain('no WebSocket at')
     expect(run.stdout).not.toContain('proxy_set_header Upgrade')
     expect(run.stdout).not.toContain('use_backend')
@@ -57,10 +59,15 @@ describe('followsocket doctor, an endpoint that answers a refusal (docs/diagnosi
     })
     const run = await doctor('doctor', s.ws('/live'), '--origin', PAGE)
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`a page at ${PAGE} may read it only when the answer says Access-Control-Expose-Headers: Retry-After`)
+    expect(run.stdout).toContain(
+      `a page at ${PAGE} may read it only when the answer says Access-Control-Expose-Headers: Retry-After`,
+    )
     expect(run.stdout).toContain(`createComeBackLater({ retryAfter: 30, origins: ['${PAGE}'] })`)
     expect(run.stdout).toContain('add_header Access-Control-Expose-Headers Retry-After always;')
-    const haproxy = ['# in the frontend:', '    http-after-response set-header Access-Control-Expose-Headers Retry-After']
+    const haproxy = [
+      '# in the frontend:',
+      '    http-after-response set-header Access-Control-Expose-Headers Retry-After',
+    ]
     const caddy = ['# in the site block:', '\theader Access-Control-Expose-Headers Retry-After']
     expect(run.stdout).toContain(printed('HAProxy', haproxy))
     expect(run.stdout).toContain(printed('Caddy', caddy))

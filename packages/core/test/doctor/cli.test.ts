@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { CLI, doctor, printed, sitesPerTest } from './support'
 
 const PAGE = 'https://app.example.com'
-const USAGE = 'usage: followsocket doctor <url> [--origin <page origin>] [--credentials] [--json] [--insecure | --ca <file>]'
+const USAGE =
+  'usage: followsocket doctor <url> [--origin <page origin>] [--credentials] [--json] [--insecure | --ca <file>]'
 const open = sitesPerTest()
 
 /** A site whose redirect lacks Access-Control-Allow-Origin for PAGE (one error) and whose endpoint echoes it without Vary (one warning). */
@@ -38,7 +39,9 @@ describe('followsocket doctor, as a command', () => {
       [s.http('/v2/live'), 426],
     ])
     expect(report.upgrade.map((h: { status: number }) => h.status)).toEqual([308, 101])
-    expect(report.findings.map((f: { severity: string; code?: string; hop: number }) => [f.severity, f.code, f.hop])).toEqual([
+    expect(
+      report.findings.map((f: { severity: string; code?: string; hop: number }) => [f.severity, f.code, f.hop]),
+    ).toEqual([
       ['error', 'DISCOVERY_BLOCKED', 1],
       ['warning', undefined, 2],
     ])
@@ -64,7 +67,10 @@ describe('followsocket doctor, as a command', () => {
     s.endpoint('/v2/live')
     const run = await doctor('doctor', s.ws('/v1/live'), '--origin', PAGE, '--json')
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: { connects: true, preflights: 1, url: s.ws('/v2/live') }, findings: [] })
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      verdict: { connects: true, preflights: 1, url: s.ws('/v2/live') },
+      findings: [],
+    })
   })
 
   for (const [why, args] of [
@@ -99,8 +105,11 @@ describe('followsocket doctor, as a command', () => {
 describe.skipIf(!existsSync('/usr/bin/script'))('followsocket doctor, colours', () => {
   const onTty = (command: string, env: Record<string, string | undefined>) =>
     new Promise<string>((done, fail) =>
-      execFile('/usr/bin/script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...env } }, (error, stdout) =>
-        error && error.code !== 1 ? fail(error) : done(stdout),
+      execFile(
+        '/usr/bin/script',
+        ['-qec', command, '/dev/null'],
+        { env: { ...process.env, ...env } },
+        (error, stdout) => (error && error.code !== 1 ? fail(error) : done(stdout)),
       ),
     )
 

@@ -48,7 +48,9 @@ describe('followsocket doctor, endpoints a browser page can reach', () => {
     s.endpoint('/live')
     const run = await doctor('doctor', s.ws('/live'), '--origin', PAGE)
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`✓ A browser page at ${PAGE} connects directly at ${s.ws('/live')}, no preflight needed`)
+    expect(run.stdout).toContain(
+      `✓ A browser page at ${PAGE} connects directly at ${s.ws('/live')}, no preflight needed`,
+    )
   })
 
   it('counts one preflight per redirect: a chain of exactly maxRedirects (10) passes', async () => {

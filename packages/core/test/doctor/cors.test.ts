@@ -23,7 +23,9 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
       `✗ A browser page at ${PAGE} fails with DISCOVERY_BLOCKED at preflight hop 1: the answer to GET ${s.http('/v1/live')} (308) has no Access-Control-Allow-Origin for Origin: ${PAGE}`,
     )
     expect(run.stdout).toContain(`\n    Access-Control-Allow-Origin: ${PAGE}\n    Vary: Origin\n`)
-    expect(run.stdout).toContain(`createRedirects({ rules: { '/v1/live': '${s.ws('/v2/live')}' }, origins: ['${PAGE}'] })`)
+    expect(run.stdout).toContain(
+      `createRedirects({ rules: { '/v1/live': '${s.ws('/v2/live')}' }, origins: ['${PAGE}'] })`,
+    )
     expect(run.stdout).toContain(`add_header Access-Control-Allow-Origin "${PAGE}" always;`)
     expect(run.stdout).toContain(`return 308 ${s.http('/v2/live')}$is_args$args;`)
     // The same answers from HAProxy and Caddy, as the server README's recipes write them: the upgrade
@@ -36,10 +38,13 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
         '    acl followsocket_upgrade hdr(upgrade) -i websocket',
         `    acl followsocket_admitted req.hdr(origin) -m str ${PAGE}`,
         '    http-request set-var(txn.followsocket_moved) bool(true) if followsocket_moved',
-        '    http-request set-var(txn.followsocket_origin) req.hdr(origin)' + ' if followsocket_moved followsocket_admitted',
-        `    http-request redirect code 308 location "${s.ws('/v2/live')}${query}"` + ' if followsocket_moved followsocket_upgrade',
+        '    http-request set-var(txn.followsocket_origin) req.hdr(origin)' +
+          ' if followsocket_moved followsocket_admitted',
+        `    http-request redirect code 308 location "${s.ws('/v2/live')}${query}"` +
+          ' if followsocket_moved followsocket_upgrade',
         `    http-request redirect code 308 location "${s.http('/v2/live')}${query}" if followsocket_moved`,
-        '    http-after-response set-header Access-Control-Allow-Origin "%[var(txn.followsocket_origin)]"' + ` if ${ADMITTED}`,
+        '    http-after-response set-header Access-Control-Allow-Origin "%[var(txn.followsocket_origin)]"' +
+          ` if ${ADMITTED}`,
         `    http-after-response set-header Vary Origin if ${MOVED}`,
       ]),
     )
@@ -81,15 +86,21 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     expect(b.seen.filter((r) => r.kind === 'get').map((r) => r.origin)).toEqual([PAGE])
     expect(c.seen.filter((r) => r.kind === 'get').map((r) => r.origin)).toEqual(['null', 'null'])
     expect(lineWith(run.stdout, `GET ${b.http('/v1/live')}`)).toMatch(/^✓ 1 /)
-    expect(lineWith(run.stdout, `GET ${c.http('/v2/live')}`)).toMatch(/^✗ 2 GET .*Origin: null, no Access-Control-Allow-Origin/)
-    expect(lineWith(run.stdout, `GET ${c.http('/v3/live')}`)).toMatch(/^✓ 3 GET .*Origin: null, Access-Control-Allow-Origin: null/)
+    expect(lineWith(run.stdout, `GET ${c.http('/v2/live')}`)).toMatch(
+      /^✗ 2 GET .*Origin: null, no Access-Control-Allow-Origin/,
+    )
+    expect(lineWith(run.stdout, `GET ${c.http('/v3/live')}`)).toMatch(
+      /^✓ 3 GET .*Origin: null, Access-Control-Allow-Origin: null/,
+    )
     expect(run.stdout).toContain(
       `fails with DISCOVERY_BLOCKED at preflight hop 2: the answer to GET ${c.http('/v2/live')} (308) has no Access-Control-Allow-Origin for Origin: null`,
     )
     expect(run.stdout).toContain(`because the chain crossed origins twice (${PAGE} → ${b.origin} → ${c.origin})`)
     expect(run.stdout).toContain("Admit 'null' here, besides https://app.example.com")
     expect(run.stdout).toContain('\n    Access-Control-Allow-Origin: null\n')
-    expect(run.stdout).toContain(`createRedirects({ rules: { '/v2/live': '${c.ws('/v3/live')}' }, origins: ['${PAGE}', 'null'] })`)
+    expect(run.stdout).toContain(
+      `createRedirects({ rules: { '/v2/live': '${c.ws('/v3/live')}' }, origins: ['${PAGE}', 'null'] })`,
+    )
     expect(run.stdout).toContain('"null" "null";')
     expect(run.stdout).toContain(`acl followsocket_admitted req.hdr(origin) -m str ${PAGE} null\n`)
     expect(run.stdout).toContain(`\t\theader Origin ${PAGE}\n    \t\theader Origin null\n`)
@@ -117,7 +128,9 @@ describe('followsocket doctor, CORS on every answer of a cross-origin preflight'
     expect(run.stdout).toContain(
       `fails with DISCOVERY_BLOCKED at preflight hop 1: the answer to GET ${s.http('/v1/live')} (308) allows "*", which a credentialed request (--credentials) never accepts`,
     )
-    expect(run.stdout).toContain(`\n    Access-Control-Allow-Origin: ${PAGE}\n    Access-Control-Allow-Credentials: true\n`)
+    expect(run.stdout).toContain(
+      `\n    Access-Control-Allow-Origin: ${PAGE}\n    Access-Control-Allow-Credentials: true\n`,
+    )
     expect(run.stdout).toContain(`origins: ['${PAGE}'], credentials: true })`)
     expect(run.stdout).toContain('add_header Access-Control-Allow-Credentials true always;')
     expect(run.stdout).toContain(`${HAPROXY_CREDENTIALS} if ${ADMITTED}`)

@@ -39,7 +39,11 @@ describe('followsocket doctor, the handshake where the page opens its socket', (
       ]),
     )
     expect(run.stdout).toContain(
-      printed('Caddy', ['# in the site block:', '\t# The address of your WebSocket app:', '\treverse_proxy /v2/live 127.0.0.1:9001']),
+      printed('Caddy', [
+        '# in the site block:',
+        '\t# The address of your WebSocket app:',
+        '\treverse_proxy /v2/live 127.0.0.1:9001',
+      ]),
     )
   })
 
@@ -48,7 +52,8 @@ describe('followsocket doctor, the handshake where the page opens its socket', (
       const [, path] = /^GET (\S+)/.exec(head)!
       if (path === '/v1/live')
         return 'HTTP/1.1 308 Permanent Redirect\r\nLocation: /v2/live\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
-      if (!/^upgrade: websocket/im.test(head)) return 'HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+      if (!/^upgrade: websocket/im.test(head))
+        return 'HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
       // The accept value of RFC 6455's example key, whatever key was sent.
       return 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n'
     })

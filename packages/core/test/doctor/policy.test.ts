@@ -66,7 +66,9 @@ describe("followsocket doctor, each redirect checked by the client's policy", ()
       secure.redirects = createRedirects({ rules: { '/v1/live': plain.ws('/v2/live') }, origins: '*' })
       const run = await doctor('doctor', secure.ws('/v1/live'), '--origin', PAGE, '--ca', tls.certFile)
       expect(run.code).toBe(1)
-      expect(lineWith(run.stdout, `GET ${secure.http('/v1/live')}`)).toMatch(/^✗ 1 GET .* → 308 .*refused: INSECURE_REDIRECT/)
+      expect(lineWith(run.stdout, `GET ${secure.http('/v1/live')}`)).toMatch(
+        /^✗ 1 GET .* → 308 .*refused: INSECURE_REDIRECT/,
+      )
       expect(run.stdout).toContain(
         `fails with INSECURE_REDIRECT at preflight hop 1: GET ${secure.http('/v1/live')} redirects from https: to http: (${plain.http('/v2/live')})`,
       )

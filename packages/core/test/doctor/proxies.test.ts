@@ -21,7 +21,12 @@ const exec = promisify(execFile)
 // One fix of each kind, with what changes its lines: CORS or none, one origin or two, credentials,
 // a redirect or the endpoint's own GET, a target whose percent-encoding HAProxy must keep.
 const move = moveOf('https://live.example.com/v1/live', 308, 'wss://live2.example.com/v2/l%C3%AFve')
-const cors = (problem: Cors['problem'], origin: string): Cors => ({ required: true, origin, problem, varyMissing: false })
+const cors = (problem: Cors['problem'], origin: string): Cors => ({
+  required: true,
+  origin,
+  problem,
+  varyMissing: false,
+})
 const nullHop = { sent: 'null', origins: [PAGE, 'null'] }
 const moved = { move, path: move.path }
 const own = { path: '/v2/live' }

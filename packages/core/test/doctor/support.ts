@@ -38,11 +38,14 @@ export interface Run {
 /** `node dist/cli.js …args`, resolved when it exits. stdout is a pipe, so no colours. */
 export const doctor = (...args: string[]): Promise<Run> =>
   new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }))
+    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    )
   })
 
 /** A fix's lines for `form` (nginx, HAProxy, Caddy…) as the text report prints them, heading included. */
-export const printed = (form: string, lines: string[]): string => [`  with ${form}:`, ...lines.map((line) => `    ${line}`)].join('\n')
+export const printed = (form: string, lines: string[]): string =>
+  [`  with ${form}:`, ...lines.map((line) => `    ${line}`)].join('\n')
 
 /** The line of `text` that contains `needle` (for asserting the ✓/✗ of one hop). */
 export const lineWith = (text: string, needle: string): string =>
@@ -97,7 +100,8 @@ export async function site(tls?: { key: string; cert: string }): Promise<Site> {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     record(req, 'upgrade')
     if (self.redirects?.upgrade(req, socket, head) || self.upgrade?.(req, socket)) return
-    if (!endpoints.has(pathOf(req))) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+    if (!endpoints.has(pathOf(req)))
+      return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
     wss.handleUpgrade(req, socket, head, (ws) => ws.on('error', () => {}))
   })
   server.on(tls ? 'secureConnection' : 'connection', (socket: Duplex) => {

@@ -28,13 +28,17 @@ afterEach(async () => {
 })
 
 /** graphql-ws as its README configures it for Node, retrying at once so no test waits on it. */
-const client = (options: Pick<ClientOptions, 'url' | 'webSocketImpl'> & Partial<ClientOptions>, story: string[] = []) => {
+const client = (
+  options: Pick<ClientOptions, 'url' | 'webSocketImpl'> & Partial<ClientOptions>,
+  story: string[] = [],
+) => {
   const created = createClient({
     retryAttempts: 3,
     shouldRetry: () => true,
     retryWait: async () => {},
     on: {
-      connected: (socket) => story.push(`connected:${(socket as FollowWebSocket).resolvedUrl ?? (socket as WebSocket).url}`),
+      connected: (socket) =>
+        story.push(`connected:${(socket as FollowWebSocket).resolvedUrl ?? (socket as WebSocket).url}`),
       closed: (event) => story.push(`closed:${(event as CloseEvent).code}`),
     },
     ...options,
@@ -73,7 +77,12 @@ const watch = (client: Client, story: string[] = []) => {
       }
       const timer = setTimeout(() => {
         checks.delete(check)
-        const state = { story, ticks: ticks.length, last: ticks.slice(-3), failure: failure === undefined ? undefined : explain(failure) }
+        const state = {
+          story,
+          ticks: ticks.length,
+          last: ticks.slice(-3),
+          failure: failure === undefined ? undefined : explain(failure),
+        }
         fail(new Error(`no ${what} within 10 s: ${JSON.stringify(state)}`))
       }, 10_000)
       if (!check()) checks.add(check)
@@ -101,7 +110,8 @@ const watch = (client: Client, story: string[] = []) => {
     async until(test: (tick: Tick) => boolean): Promise<Tick> {
       await waitFor('such tick', () => ticks.some(test) || failure !== undefined)
       const found = ticks.find(test)
-      if (!found) throw new Error(`subscription failed before the tick: ${explain(failure)}; ticks: ${JSON.stringify(ticks)}`)
+      if (!found)
+        throw new Error(`subscription failed before the tick: ${explain(failure)}; ticks: ${JSON.stringify(ticks)}`)
       return found
     },
     /** Resolves with the subscription's error. */
@@ -119,7 +129,10 @@ describe('graphql-ws 6 through FollowWebSocket (Node, ws)', () => {
     const second = graphqlEndpoint(lab, v2)
     graphqlEndpoint(lab, v3)
     const story: string[] = []
-    const sub = watch(client({ url: lab.ws(v1), webSocketImpl: FollowWebSocket.with({ WebSocket: NodeWebSocket }) }, story), story)
+    const sub = watch(
+      client({ url: lab.ws(v1), webSocketImpl: FollowWebSocket.with({ WebSocket: NodeWebSocket }) }, story),
+      story,
+    )
 
     // Phase 1: the old path answers the upgrade (tried first, discovery 'auto') and the
     // preflight with 308; the events come from the new location.

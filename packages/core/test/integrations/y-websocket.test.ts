@@ -111,7 +111,10 @@ describe('y-websocket 3 through FollowWebSocket (Node, ws)', () => {
     await resynced
     b.doc.getText('t').insert(5, ' again')
     await textBecomes(a.doc, 'hello again')
-    expect([a, b].map((p) => (p.ws as unknown as FollowWebSocket).resolvedUrl)).toEqual([lab.ws(r.at(r.v3)), lab.ws(r.at(r.v3))])
+    expect([a, b].map((p) => (p.ws as unknown as FollowWebSocket).resolvedUrl)).toEqual([
+      lab.ws(r.at(r.v3)),
+      lab.ws(r.at(r.v3)),
+    ])
     expect(counts(lab, r.at(r.v1), r.at(r.v2), r.at(r.v3))).toEqual({
       [r.at(r.v1)]: { get: 1, upgrade: 1 },
       [r.at(r.v2)]: { get: 1, upgrade: 2 },
@@ -127,6 +130,9 @@ describe('y-websocket 3 through FollowWebSocket (Node, ws)', () => {
     a.on('connection-error', () => {})
     await closes(a, 2)
     expect(a.synced).toBe(false)
-    expect(counts(lab, r.at(r.v1), r.at(r.v2))).toEqual({ [r.at(r.v1)]: { get: 0, upgrade: 2 }, [r.at(r.v2)]: { get: 0, upgrade: 0 } })
+    expect(counts(lab, r.at(r.v1), r.at(r.v2))).toEqual({
+      [r.at(r.v1)]: { get: 0, upgrade: 2 },
+      [r.at(r.v2)]: { get: 0, upgrade: 0 },
+    })
   })
 })

@@ -26,7 +26,11 @@ function Sharer({ url, seen, share }: { url: string; seen: Seen; share: boolean 
 }
 
 const harness = {
-  mount(id: string, url: string, { share = true, strict = false }: { share?: boolean | 'tabs'; strict?: boolean } = {}) {
+  mount(
+    id: string,
+    url: string,
+    { share = true, strict = false }: { share?: boolean | 'tabs'; strict?: boolean } = {},
+  ) {
     const host = document.body.appendChild(document.createElement('div'))
     const root = createRoot(host)
     const seen: Seen = { state: 'idle', lastMessage: undefined, renders: 0 }

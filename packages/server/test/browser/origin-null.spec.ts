@@ -29,7 +29,10 @@ const chain = async (a: string, cOrigins: string[]) => {
 }
 
 test.describe('a two-hop cross-origin chain in Chromium (A → B → C)', () => {
-  test('C admitting only A: Chromium sends Origin: null to C and the client reports DISCOVERY_BLOCKED', async ({ app, lab }) => {
+  test('C admitting only A: Chromium sends Origin: null to C and the client reports DISCOVERY_BLOCKED', async ({
+    app,
+    lab,
+  }) => {
     const { b, c } = await chain(lab.origin, [lab.origin])
     await installRecorder(app)
     const { error, events } = await app.evaluate(async (url) => {
@@ -74,7 +77,10 @@ test.describe('a two-hop cross-origin chain in Chromium (A → B → C)', () => 
     ])
   })
 
-  test("the 'auto' client, whose direct handshake meets B's 308 upgrade answer, ends up at C as well", async ({ app, lab }) => {
+  test("the 'auto' client, whose direct handshake meets B's 308 upgrade answer, ends up at C as well", async ({
+    app,
+    lab,
+  }) => {
     const { b, c } = await chain(lab.origin, [lab.origin, 'null'])
     await installRecorder(app)
     const open = await app.evaluate(async (url) => {

@@ -12,7 +12,10 @@ test.afterEach(async () => {
 })
 
 for (const discovery of ['auto', 'preflight'] as const) {
-  test(`a page on another origin connects through the quick start's redirect (discovery '${discovery}')`, async ({ app, lab }) => {
+  test(`a page on another origin connects through the quick start's redirect (discovery '${discovery}')`, async ({
+    app,
+    lab,
+  }) => {
     site = await startQuickStart()
     expect(new URL(site.http('/')).origin).not.toBe(lab.origin)
     await installRecorder(app)

@@ -24,7 +24,10 @@ test('a cross-origin page follows the Worker’s 308 into a Durable Object, is m
   test.setTimeout(60_000)
   for (const value of ["'https://app.example.com'", 'retryAfter: 30'])
     if (!RECIPE_WORKER.includes(value)) throw new Error(`the README's Worker no longer has ${value}: update this test`)
-  const recipe = RECIPE_WORKER.replace("'https://app.example.com'", JSON.stringify(lab.origin)).replace('retryAfter: 30', 'retryAfter: 2')
+  const recipe = RECIPE_WORKER.replace("'https://app.example.com'", JSON.stringify(lab.origin)).replace(
+    'retryAfter: 30',
+    'retryAfter: 2',
+  )
   const { code } = await bundleWorker({ contents: COUNTED_WORKER }, { modules: { 'virtual:recipe': recipe } })
   worker = await startWorker(code, countedConfig(RECIPE_WRANGLER))
   const w = worker
@@ -40,7 +43,11 @@ test('a cross-origin page follows the Worker’s 308 into a Durable Object, is m
     const reply = await window.rec.next('c', 'message', from)
     return { events: window.rec.since(0, 'c'), reply: reply.payload.data as string }
   }, w.ws('/v1/live'))
-  expect(story(lobby.events)).toEqual([`redirect:preflight:${w.ws('/rooms/lobby')}`, `open:${w.ws('/rooms/lobby')}`, 'message:hello'])
+  expect(story(lobby.events)).toEqual([
+    `redirect:preflight:${w.ws('/rooms/lobby')}`,
+    `open:${w.ws('/rooms/lobby')}`,
+    'message:hello',
+  ])
   expect(lobby.reply).toBe('hello')
   // Chromium hides the refused handshake: one upgrade of /v1/live, then the preflight (GET of
   // /v1/live, GET of the room, where it ends), then the room's upgrade.
@@ -82,7 +89,9 @@ test('a cross-origin page follows the Worker’s 308 into a Durable Object, is m
     },
     [downFrom],
   )
-  expect(waiting).toMatchObject({ error: { code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 2000, url: w.ws('/rooms/lobby') } })
+  expect(waiting).toMatchObject({
+    error: { code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 2000, url: w.ws('/rooms/lobby') },
+  })
   expect(waiting.delayMs).toBeGreaterThanOrEqual(2000)
   // Counted by the new isolate: one attempt, and the wait holds the next.
   expect(await json('/__test/requests')).toEqual({

@@ -29,7 +29,9 @@ const server = createServer((req, res) => {
   report({ t: 'get', path: req.url ?? '' })
   res.writeHead(426, { upgrade: 'websocket', 'access-control-allow-origin': '*', vary: 'Origin' }).end()
 })
-server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)))
+server.on('upgrade', (req, socket, head) =>
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+)
 
 wss.on('connection', (ws, req) => {
   const client = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('client'))

@@ -19,7 +19,11 @@ export type ClientsCommand =
   | { t: 'stop' }
 
 /** From the clients' process. */
-export type ClientsReport = { t: 'open'; count: number } | { t: 'sent'; step: number } | { t: 'settled' } | { t: 'errors'; codes: string[] }
+export type ClientsReport =
+  | { t: 'open'; count: number }
+  | { t: 'sent'; step: number }
+  | { t: 'settled' }
+  | { t: 'errors'; codes: string[] }
 
 /** Message `j` (0, 1, 2) of `step`: numbers run on across steps, so each is counted once. */
 export const messageNumber = (step: number, j: number) => step * 3 + j

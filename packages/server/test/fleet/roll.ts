@@ -20,7 +20,8 @@ const NAMES = ['b1', 'b2', 'b3'] as const
 export const fleetConfig = (): string => {
   const blocks = [...readFileSync(README, 'utf8').matchAll(/```haproxy\n([\s\S]*?)```/g)].map((m) => m[1]!)
   const config = blocks.find((block) => block.includes('balance leastconn'))
-  if (!config) throw new Error('the server README has no rolling-deploy HAProxy block (balance leastconn): update this harness')
+  if (!config)
+    throw new Error('the server README has no rolling-deploy HAProxy block (balance leastconn): update this harness')
   return config
 }
 
@@ -52,11 +53,15 @@ export interface RollResult {
 
 /** A child process running a TypeScript entry of this folder (through tsx, on the packages' sources). */
 const child = (entry: string, env: Record<string, string>): ChildProcess =>
-  spawn(process.execPath, ['--conditions=@followsocket/source', '--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url))], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  spawn(
+    process.execPath,
+    ['--conditions=@followsocket/source', '--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url))],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
 
 /** Resolves with the first IPC message from `proc` that passes `test`; rejects if it exits first. */
 const until = <M>(proc: ChildProcess, test: (message: M) => boolean, what: string): Promise<M> =>
@@ -130,7 +135,10 @@ export async function rollingDeploy({
   const backends = new Map<string, ChildProcess>()
 
   const startBackend = async (name: string) => {
-    const proc = child('./backend.ts', { FLEET_PORT: String(ports[NAMES.indexOf(name as never)]), FLEET_SPREAD_MS: String(windowMs) })
+    const proc = child('./backend.ts', {
+      FLEET_PORT: String(ports[NAMES.indexOf(name as never)]),
+      FLEET_SPREAD_MS: String(windowMs),
+    })
     proc.on('message', (m: BackendReport) => {
       if (m.t === 'open') {
         open.get(name)!.add(m.client)
@@ -224,7 +232,11 @@ export async function rollingDeploy({
       await serverBecomes(proxy, name, 'UP')
     }
     tell({ t: 'stop' })
-    const { codes } = await until<ClientsReport & { t: 'errors' }>(clients, (m) => m.t === 'errors', 'the clients to stop')
+    const { codes } = await until<ClientsReport & { t: 'errors' }>(
+      clients,
+      (m) => m.t === 'errors',
+      'the clients to stop',
+    )
     return { clients: count, windowMs, steps, errors: codes }
   } finally {
     clients?.kill()

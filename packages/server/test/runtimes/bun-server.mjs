@@ -24,7 +24,9 @@ Bun.serve({
       const origin = request.headers.get('origin')
       return new Response('upgrade required', {
         status: 426,
-        headers: origins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' },
+        headers: origins.includes(origin)
+          ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+          : { vary: 'Origin' },
       })
     }
     return new Response('not found', { status: 404 })

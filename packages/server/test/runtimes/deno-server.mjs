@@ -5,7 +5,10 @@
 import { createComeBackLater, createRedirects } from '@followsocket/server'
 
 const port = Number(Deno.args[0])
-const redirects = createRedirects({ rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` }, origins: ['https://app.example.com'] })
+const redirects = createRedirects({
+  rules: { '/v1/live': `ws://127.0.0.1:${port}/v2/live` },
+  origins: ['https://app.example.com'],
+})
 // An endpoint under maintenance: its GET and its upgrade both answer 503 with Retry-After.
 const later = createComeBackLater({ retryAfter: 30, origins: ['https://app.example.com'] })
 

@@ -53,7 +53,9 @@ export async function bundleWorker(
     },
   }
   const result = await build({
-    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: PACKAGE, loader: 'js' } }),
+    ...(typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.contents, resolveDir: PACKAGE, loader: 'js' } }),
     bundle: true,
     write: false,
     format: 'esm',

@@ -96,5 +96,7 @@ export class PromptRoom extends DurableObject {
 /** The recipe's wrangler.jsonc, plus the PromptRoom binding. */
 export const countedConfig = (recipe: Wrangler): Wrangler => ({
   ...recipe,
-  durable_objects: { bindings: [...(recipe.durable_objects?.bindings ?? []), { name: 'PROMPT_ROOMS', class_name: 'PromptRoom' }] },
+  durable_objects: {
+    bindings: [...(recipe.durable_objects?.bindings ?? []), { name: 'PROMPT_ROOMS', class_name: 'PromptRoom' }],
+  },
 })

@@ -32,7 +32,11 @@ const passOutput = (stdout: Readable, stderr: Readable) => {
 }
 
 /** Starts `code` (an ES module) with `config`'s compatibility date, flags, Durable Objects and vars; `vars` override the config's. */
-export async function startWorker(code: string, config: Wrangler, vars: Record<string, string> = {}): Promise<RunningWorker> {
+export async function startWorker(
+  code: string,
+  config: Wrangler,
+  vars: Record<string, string> = {},
+): Promise<RunningWorker> {
   const sqlite = new Set(config.migrations?.flatMap((m) => m.new_sqlite_classes ?? []))
   const port = await freePort()
   const options: MiniflareOptions = {

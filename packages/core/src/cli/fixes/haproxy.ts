@@ -20,7 +20,8 @@ const redirects = (move: Move, acl: string) => [
   `http-request redirect code ${move.status} location ${location(toHttp(move.target))} if ${acl}`,
 ]
 
-const setVar = (name: string, value: string, condition: string) => `http-request set-var(txn.${name}) ${value} if ${condition}`
+const setVar = (name: string, value: string, condition: string) =>
+  `http-request set-var(txn.${name}) ${value} if ${condition}`
 // http-after-response, not http-response: only it reaches the answers HAProxy makes itself.
 const setHeader = (name: string, value: string, condition?: string) =>
   `http-after-response set-header ${name} ${value}${condition ? ` if ${condition}` : ''}`
@@ -61,4 +62,7 @@ export const endpoint = (path: string): string =>
     ]),
   ].join('\n')
 
-export const exposeRetryAfter = [FRONTEND, ...inSection([setHeader('Access-Control-Expose-Headers', 'Retry-After')])].join('\n')
+export const exposeRetryAfter = [
+  FRONTEND,
+  ...inSection([setHeader('Access-Control-Expose-Headers', 'Retry-After')]),
+].join('\n')
