@@ -31,7 +31,8 @@ mkdirSync(into, { recursive: true })
 const manifests = PACKAGES.map((dir) => ({ dir, ...JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) }))
 if (prebuilt)
   for (const { dir, files } of manifests) {
-    const missing = files.filter((file) => !existsSync(join(root, dir, file)))
+    // A `!pattern` names what to leave out, not a file that must be there.
+    const missing = files.filter((file) => !file.startsWith('!') && !existsSync(join(root, dir, file)))
     if (missing.length) {
       console.error(`✗ ${dir} has no ${missing.join(', ')}: run npm run build (or npm run pack, which builds)`)
       process.exit(1)
