@@ -20,6 +20,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 // URL prefix → folder. The React and Vue apps are served from their Vite builds.
 const STATIC: [string, string][] = [
   ['/followsocket/', here('../../../packages/core/dist/')],
+  ['/devtools/', here('../../../packages/devtools/dist/')],
   ['/vanilla/', here('../../vanilla/')],
   ['/react/', here('../../react/dist/')],
   ['/vue/', here('../../vue/dist/')],
@@ -30,8 +31,10 @@ const STATIC: [string, string][] = [
 // serves the page with this workspace's build in place of the CDN's: nothing is published from
 // here, and the demo (and e2e/) must run what the workspace builds without reaching the internet.
 const CDN = /https:\/\/unpkg\.com\/followsocket@[^/]+\/dist\//g
+// Its "Devtools" toggle imports @followsocket/devtools from the CDN the same way.
+const DEVTOOLS_CDN = /https:\/\/unpkg\.com\/@followsocket\/devtools@[^/]+\/dist\//g
 const localBuild = (prefix: string, file: string, body: Buffer) =>
-  prefix === '/vanilla/' && extname(file) === '.html' ? String(body).replace(CDN, '/followsocket/') : body
+  prefix === '/vanilla/' && extname(file) === '.html' ? String(body).replace(CDN, '/followsocket/').replace(DEVTOOLS_CDN, '/devtools/') : body
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

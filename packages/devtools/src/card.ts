@@ -169,6 +169,7 @@ export class Card {
     const parts: string[] = []
     if (components.length > 1) parts.push(`by ${components.length} components (share: true)`)
     else if (components.length == 1) parts.push(components[0]!.share ? 'share is on; 1 component holds it' : 'not shared: 1 component, its own connection')
+    else if (!entries.length) parts.push('no component, tab or inspect() holds it any more')
     else if (!lock) parts.push('not shared (watched with inspect())')
     if (lock) {
       const count = tabs.get(lock.lock!)

@@ -143,7 +143,8 @@ export function defineElement(): void {
     }
 
     private render(force = false) {
-      const recordings = this.registry.recordings()
+      // Those still held first, in the order they came; then those no one holds any more.
+      const recordings = this.registry.recordings().sort((a, b) => (this.registry.ended(a) ?? 0) - (this.registry.ended(b) ?? 0))
       const states = recordings.map((r) => r.connection.state)
       const worst = URGENCY.find((state) => states.includes(state as never))
       this.toggle.replaceChildren(

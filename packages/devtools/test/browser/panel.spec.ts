@@ -149,9 +149,12 @@ test('connections of the React binding show up by themselves: one shared by thre
   await expect(p.field(p.cards.nth(1), 'sharing')).toHaveText('not shared: 1 component, its own connection')
   await app.evaluate(() => ['a', 'b'].forEach((id) => window.harness.unmount(id)))
   await expect(p.field(p.cards.first(), 'sharing')).toHaveText('share is on; 1 component holds it')
+  // The last sharer gone: closed, kept for what happened to it, listed after those still held.
   await app.evaluate(() => window.harness.unmount('c'))
-  await expect(p.field(p.cards.first(), 'state')).toHaveText('closed')
-  await expect(p.field(p.cards.first(), 'ended')).toContainText('no longer held since')
+  await expect(p.field(p.cards.last(), 'state')).toHaveText('closed')
+  await expect(p.field(p.cards.last(), 'ended')).toContainText('no longer held since')
+  await expect(p.field(p.cards.last(), 'sharing')).toHaveText('no component, tab or inspect() holds it any more')
+  await expect(p.field(p.cards.first(), 'sharing')).toHaveText('not shared: 1 component, its own connection')
 })
 
 test('the message log: in and out with sizes, an invalid message flagged with why, capped, pausable, filterable', async ({ app, lab }) => {
