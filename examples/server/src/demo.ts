@@ -34,7 +34,9 @@ const CDN = /https:\/\/unpkg\.com\/followsocket@[^/]+\/dist\//g
 // Its "Devtools" toggle imports @followsocket/devtools from the CDN the same way.
 const DEVTOOLS_CDN = /https:\/\/unpkg\.com\/@followsocket\/devtools@[^/]+\/dist\//g
 const localBuild = (prefix: string, file: string, body: Buffer) =>
-  prefix === '/vanilla/' && extname(file) === '.html' ? String(body).replace(CDN, '/followsocket/').replace(DEVTOOLS_CDN, '/devtools/') : body
+  prefix === '/vanilla/' && extname(file) === '.html'
+    ? String(body).replace(CDN, '/followsocket/').replace(DEVTOOLS_CDN, '/devtools/')
+    : body
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
