@@ -18,7 +18,10 @@ async function devtoolsScript(): Promise<string> {
   try {
     const entry = join(dir, 'entry.js')
     const dist = fileURLToPath(new URL('../packages/devtools/dist/devtools.js', import.meta.url))
-    writeFileSync(entry, `import { mountDevtools, inspect } from ${JSON.stringify(dist)}\nwindow.FollowSocketDevtools = { mountDevtools, inspect }\n`)
+    writeFileSync(
+      entry,
+      `import { mountDevtools, inspect } from ${JSON.stringify(dist)}\nwindow.FollowSocketDevtools = { mountDevtools, inspect }\n`,
+    )
     const build = await rolldown({ input: entry, logLevel: 'silent', platform: 'browser' })
     const { output } = await build.generate({ format: 'iife', minify: true })
     return output[0].code
@@ -135,7 +138,10 @@ export const writeSection = (file: string, section: string) => {
   const text = readFileSync(file, 'utf8')
   const start = text.indexOf(DEVTOOLS_TITLE)
   const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1)
-  const next = start < 0 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
+  const next =
+    start < 0
+      ? `${text.trimEnd()}\n\n${section}\n`
+      : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
   writeFileSync(file, next)
 }
 

@@ -17,7 +17,10 @@ export default defineConfig({
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
-    rolldownOptions: { external: [/^react(\/|$)/, /^vue(\/|$)/, /^followsocket(\/|$)/], output: { chunkFileNames: 'shared-[hash].js' } },
+    rolldownOptions: {
+      external: [/^react(\/|$)/, /^vue(\/|$)/, /^followsocket(\/|$)/],
+      output: { chunkFileNames: 'shared-[hash].js' },
+    },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -37,13 +37,28 @@ export class Card {
 
   constructor(readonly recording: Recording) {
     const f = this.f
-    const field = <E extends HTMLElement>(name: string, el: E) => ((f[name] = el), el.setAttribute('data-field', name), el)
+    const field = <E extends HTMLElement>(name: string, el: E) => {
+      f[name] = el
+      el.setAttribute('data-field', name)
+      return el
+    }
     // Plain groups under a heading, not <section>s: a named section is a landmark, and every card has the same four.
-    const section = (title: string, ...children: (Node | string)[]) => h('div', { class: 'part' }, h('h4', {}, title), ...children)
-    const row = (term: string, name: string, el: HTMLElement = h('span')) => [h('dt', {}, term), h('dd', {}, field(name, el))]
+    const section = (title: string, ...children: (Node | string)[]) =>
+      h('div', { class: 'part' }, h('h4', {}, title), ...children)
+    const row = (term: string, name: string, el: HTMLElement = h('span')) => [
+      h('dt', {}, term),
+      h('dd', {}, field(name, el)),
+    ]
 
     field('pause', h('button', { type: 'button', 'aria-pressed': 'false', onclick: () => this.pause() }, 'Pause'))
-    field('filter', h('input', { type: 'search', size: 14, oninput: (e) => this.setFilter({ text: (e.target as HTMLInputElement).value }) }))
+    field(
+      'filter',
+      h('input', {
+        type: 'search',
+        size: 14,
+        oninput: (e) => this.setFilter({ text: (e.target as HTMLInputElement).value }),
+      }),
+    )
     field(
       'dir',
       h(
@@ -67,8 +82,16 @@ export class Card {
         h(
           'div',
           { class: 'actions' },
-          h('button', { type: 'button', 'data-action': 'reconnect', onclick: () => recording.reconnect() }, 'Reconnect now'),
-          h('button', { type: 'button', 'data-action': 'close', onclick: () => recording.connection.close() }, 'Close connection'),
+          h(
+            'button',
+            { type: 'button', 'data-action': 'reconnect', onclick: () => recording.reconnect() },
+            'Reconnect now',
+          ),
+          h(
+            'button',
+            { type: 'button', 'data-action': 'close', onclick: () => recording.connection.close() },
+            'Close connection',
+          ),
         ),
       ),
       h(
@@ -109,7 +132,17 @@ export class Card {
           f.pause!,
           h('label', {}, 'Filter', f.filter!),
           h('label', {}, 'Show', f.dir!),
-          h('button', { type: 'button', onclick: () => (recording.log.clear(), this.update(this.last!, true)) }, 'Clear'),
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                recording.log.clear()
+                this.update(this.last!, true)
+              },
+            },
+            'Clear',
+          ),
         ),
         field('counts', h('p', { class: 'muted', style: 'margin: 0 0 4px' })),
         field('log', h('ol', { class: 'log', tabindex: 0, 'aria-label': 'Message log, newest first' })),
@@ -138,7 +171,7 @@ export class Card {
     const { recording: r, f } = this
     const { registry, now } = context
     const c = r.connection
-    const changed = force || r.version != this.seen.version
+    const changed = force || r.version !== this.seen.version
     this.seen.version = r.version
 
     // Live values: cheap, read every time (the countdown moves between events).
@@ -149,8 +182,11 @@ export class Card {
     text(f.ended!, ended ? `no longer held since ${clock(ended)}` : '')
     text(f.url!, c.url || '(a URL function, not called yet)')
     text(f.resolved!, c.resolvedUrl ?? 'not open yet')
-    text(f.buffered!, `${c.buffered} message${c.buffered == 1 ? '' : 's'} waiting to be sent`)
-    text(f.attempts!, `${r.handshakes} handshake${r.handshakes == 1 ? '' : 's'} since watched${r.attempt ? ` · latest reconnect attempt ${r.attempt}` : ''}`)
+    text(f.buffered!, `${c.buffered} message${c.buffered === 1 ? '' : 's'} waiting to be sent`)
+    text(
+      f.attempts!,
+      `${r.handshakes} handshake${r.handshakes === 1 ? '' : 's'} since watched${r.attempt ? ` · latest reconnect attempt ${r.attempt}` : ''}`,
+    )
     text(f.sharing!, this.sharing(context))
     text(f.wait!, this.waitText(now))
     f.wait!.hidden = !r.wait
@@ -168,12 +204,17 @@ export class Card {
     const lock = entries.find(fromTabs)
     const parts: string[] = []
     if (components.length > 1) parts.push(`by ${components.length} components (share: true)`)
-    else if (components.length == 1) parts.push(components[0]!.share ? 'share is on; 1 component holds it' : 'not shared: 1 component, its own connection')
+    else if (components.length === 1)
+      parts.push(
+        components[0]!.share ? 'share is on; 1 component holds it' : 'not shared: 1 component, its own connection',
+      )
     else if (!entries.length) parts.push('no component, tab or inspect() holds it any more')
     else if (!lock) parts.push('not shared (watched with inspect())')
     if (lock) {
       const count = tabs.get(lock.lock!)
-      parts.push(`across ${count ? `${count} tab${count == 1 ? '' : 's'}` : 'tabs'}: ${lock.leads?.() ? 'this tab leads (holds the socket)' : 'another tab leads; this one follows'}`)
+      parts.push(
+        `across ${count ? `${count} tab${count === 1 ? '' : 's'}` : 'tabs'}: ${lock.leads?.() ? 'this tab leads (holds the socket)' : 'another tab leads; this one follows'}`,
+      )
     }
     return parts.join(' · ')
   }
@@ -181,7 +222,9 @@ export class Card {
   private waitText(now: number): string {
     const wait = this.recording.wait
     if (!wait) return ''
-    const left = Number.isFinite(wait.until) ? `in ${duration(Math.max(0, wait.until - now))} (of ${duration(wait.delayMs)})` : 'when the network is back'
+    const left = Number.isFinite(wait.until)
+      ? `in ${duration(Math.max(0, wait.until - now))} (of ${duration(wait.delayMs)})`
+      : 'when the network is back'
     const why = wait.serverAskedMs
       ? `the server asked for ${duration(wait.serverAskedMs)} (Retry-After${wait.status ? ` on a ${wait.status}` : ''}), plus back-off`
       : `back-off${wait.code ? ` after ${wait.code}${wait.status ? ` (${wait.status})` : ''}` : ''}`
@@ -192,10 +235,15 @@ export class Card {
   private drawChain() {
     const r = this.recording
     const list = this.f.chain!
-    if (!r.redirects.length) return void list.replaceChildren(h('li', { class: 'muted' }, 'No redirect seen: it opened where it was asked to.'))
+    if (!r.redirects.length)
+      return void list.replaceChildren(
+        h('li', { class: 'muted' }, 'No redirect seen: it opened where it was asked to.'),
+      )
     const shown = r.redirects.slice(-MOVES_SHOWN)
     list.replaceChildren(
-      ...(r.redirects.length > shown.length ? [h('li', { class: 'muted' }, `${r.redirects.length - shown.length} earlier moves not shown (in the report)`)] : []),
+      ...(r.redirects.length > shown.length
+        ? [h('li', { class: 'muted' }, `${r.redirects.length - shown.length} earlier moves not shown (in the report)`)]
+        : []),
       ...shown.flatMap((move) => {
         const via = VIA[move.via]
         const hops = move.hops.length ? move.hops : [{ from: move.from, to: move.to }]
@@ -224,8 +272,12 @@ export class Card {
     text(this.f.scale!, `${duration(windowMs)} ago`)
     strip.setAttribute('aria-label', describeStrip(list, marks, windowMs))
     strip.replaceChildren(
-      ...list.map((b) => h('div', { class: 'band', 'data-kind': b.kind, style: `left: ${b.left}%; width: ${b.width}%` })),
-      ...marks.map((m) => h('div', { class: 'mark', 'data-kind': m.kind, title: `${clock(m.at)} ${m.label}`, style: `left: ${m.left}%` })),
+      ...list.map((b) =>
+        h('div', { class: 'band', 'data-kind': b.kind, style: `left: ${b.left}%; width: ${b.width}%` }),
+      ),
+      ...marks.map((m) =>
+        h('div', { class: 'mark', 'data-kind': m.kind, title: `${clock(m.at)} ${m.label}`, style: `left: ${m.left}%` }),
+      ),
     )
   }
 
@@ -249,7 +301,9 @@ export class Card {
             h('div', {}, e.message),
           ),
         ),
-      ...(errors.length > ERRORS_SHOWN ? [h('li', { class: 'muted' }, `${errors.length - ERRORS_SHOWN} earlier not shown (in the report)`)] : []),
+      ...(errors.length > ERRORS_SHOWN
+        ? [h('li', { class: 'muted' }, `${errors.length - ERRORS_SHOWN} earlier not shown (in the report)`)]
+        : []),
     )
   }
 
@@ -257,7 +311,7 @@ export class Card {
     const { log, sendsLogged } = this.recording
     const c = log.counts
     const key = `${c.in}:${c.out}:${log.size}:${log.paused}:${this.filter.dir}:${this.filter.text}`
-    if (key == this.seen.log) return
+    if (key === this.seen.log) return
     // Rows drawn, else left for a later redraw (a feed faster than anyone reads): the key stays old.
     if (!this.drawRows(log.entries(this.filter), now, force)) return
     this.seen.log = key
@@ -279,16 +333,24 @@ export class Card {
     const list = this.f.log!
     const filter = `${this.filter.dir}\n${this.filter.text}`
     const newest = entries[entries.length - 1]
-    const from = this.top?.filter == filter ? entries.lastIndexOf(this.top.entry) : -1
+    const from = this.top?.filter === filter ? entries.lastIndexOf(this.top.entry) : -1
     const full = from < 0 || entries.length - from - 1 >= ROWS
     if (full && newest && !force && now - this.seen.fullDraw < FULL_REDRAW_MS) return false
     this.top = newest && { entry: newest, filter }
-    if (!newest) list.replaceChildren(h('li', { class: 'muted' }, this.recording.log.size ? 'Nothing matches the filter.' : 'No messages yet.'))
+    if (!newest)
+      list.replaceChildren(
+        h('li', { class: 'muted' }, this.recording.log.size ? 'Nothing matches the filter.' : 'No messages yet.'),
+      )
     else if (full) {
       this.seen.fullDraw = now
       list.replaceChildren(...entries.slice(-ROWS).reverse().map(logRow))
     } else {
-      list.prepend(...entries.slice(from + 1).reverse().map(logRow))
+      list.prepend(
+        ...entries
+          .slice(from + 1)
+          .reverse()
+          .map(logRow),
+      )
       while (list.children.length > ROWS) list.lastElementChild!.remove()
     }
     return true
@@ -302,5 +364,10 @@ const logRow = (e: LogEntry) =>
     h('span', { class: 'muted' }, clock(e.at)),
     h('span', { class: 'dir' }, e.dir),
     h('span', { class: 'muted' }, bytes(e.size)),
-    h('span', { class: 'mono' }, e.flag ? h('span', { class: 'flag' }, `${e.flag}${e.note ? `: ${e.note}` : ''} `) : '', e.text),
+    h(
+      'span',
+      { class: 'mono' },
+      e.flag ? h('span', { class: 'flag' }, `${e.flag}${e.note ? `: ${e.note}` : ''} `) : '',
+      e.text,
+    ),
   )

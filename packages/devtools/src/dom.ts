@@ -5,10 +5,14 @@
 type Props = Record<string, string | number | boolean | undefined | ((event: Event) => void)>
 
 /** An element with attributes (`on…` functions become listeners) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: (Node | string | undefined | false)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   for (const [key, value] of Object.entries(props)) {
-    if (typeof value == 'function') el.addEventListener(key.slice(2).toLowerCase(), value)
+    if (typeof value === 'function') el.addEventListener(key.slice(2).toLowerCase(), value)
     else if (value === true) el.setAttribute(key, '')
     else if (value !== undefined && value !== false) el.setAttribute(key, String(value))
   }

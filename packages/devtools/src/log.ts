@@ -51,9 +51,10 @@ export function utf8Length(text: string): number {
 
 /** What the log keeps of one frame's data: its size and a preview, never the data itself. */
 export function describe(data: unknown): Pick<LogEntry, 'size' | 'binary' | 'text'> {
-  if (typeof data == 'string') return { size: utf8Length(data), binary: false, text: data.length > PREVIEW ? `${data.slice(0, PREVIEW)}…` : data }
+  if (typeof data === 'string')
+    return { size: utf8Length(data), binary: false, text: data.length > PREVIEW ? `${data.slice(0, PREVIEW)}…` : data }
   const size = (data as ArrayBufferLike | ArrayBufferView)?.byteLength ?? (data as Blob)?.size
-  if (typeof size == 'number') return { size, binary: true, text: `binary, ${size} bytes` }
+  if (typeof size === 'number') return { size, binary: true, text: `binary, ${size} bytes` }
   // A parsed value (a listener's own send of an object would have thrown before this).
   let text: string
   try {
@@ -85,14 +86,14 @@ export class MessageLog {
 
   add(entry: LogEntry): void {
     const c = this.counts
-    if (entry.dir == 'in') {
+    if (entry.dir === 'in') {
       c.in++
       c.bytesIn += entry.size
     } else {
       c.out++
       c.bytesOut += entry.size
     }
-    if (entry.flag == 'invalid') c.invalid++
+    if (entry.flag === 'invalid') c.invalid++
     if (this.paused) {
       c.skipped++
       return
@@ -106,10 +107,10 @@ export class MessageLog {
   entries(filter: LogFilter = {}): LogEntry[] {
     const out: LogEntry[] = []
     const text = filter.text?.trim().toLowerCase()
-    const dir = filter.dir && filter.dir != 'all' ? filter.dir : undefined
+    const dir = filter.dir && filter.dir !== 'all' ? filter.dir : undefined
     for (let i = 0; i < this.held; i++) {
       const entry = this.ring[(this.next - this.held + i + this.cap) % this.cap]!
-      if (dir && entry.dir != dir) continue
+      if (dir && entry.dir !== dir) continue
       if (text && !entry.text.toLowerCase().includes(text) && !entry.note?.toLowerCase().includes(text)) continue
       out.push(entry)
     }

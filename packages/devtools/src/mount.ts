@@ -23,7 +23,7 @@ let mounted: { el: DevtoolsElement; holds: number } | undefined
  * that takes the panel away (after the last of several mounts). Does nothing without a DOM.
  */
 export function mountDevtools(options: DevtoolsOptions = {}): () => void {
-  if (typeof document == 'undefined' || typeof customElements == 'undefined') return () => {}
+  if (typeof document === 'undefined' || typeof customElements === 'undefined') return () => {}
   const reg = registry()
   if (options.logCap !== undefined) reg.options.logCap = options.logCap
   if (mounted) mounted.holds++

@@ -59,7 +59,13 @@ export function defineElement(): void {
     connectedCallback() {
       this.registry = registry()
       const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' })
-      this.toggle = h('button', { type: 'button', class: 'toggle', 'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => (this.open = !this.isOpen) })
+      this.toggle = h('button', {
+        type: 'button',
+        class: 'toggle',
+        'aria-expanded': 'false',
+        'aria-controls': 'panel',
+        onclick: () => (this.open = !this.isOpen),
+      })
       this.status = h('p', { class: 'status', role: 'status' })
       this.list = h('div', { class: 'list' })
       this.panel = h(
@@ -71,14 +77,27 @@ export function defineElement(): void {
           h('h2', { id: 'title' }, 'followsocket devtools'),
           this.status,
           h('button', { type: 'button', 'data-action': 'copy', onclick: () => this.copy() }, 'Copy report'),
-          h('button', { type: 'button', 'data-action': 'hide', 'aria-label': 'Close devtools', onclick: () => this.hide() }, 'Close'),
+          h(
+            'button',
+            { type: 'button', 'data-action': 'hide', 'aria-label': 'Close devtools', onclick: () => this.hide() },
+            'Close',
+          ),
         ),
         this.list,
       )
-      this.root = h('aside', { class: 'root', 'aria-label': 'followsocket devtools', 'data-position': this.getAttribute('position') ?? 'bottom-right' }, this.toggle, this.panel)
+      this.root = h(
+        'aside',
+        {
+          class: 'root',
+          'aria-label': 'followsocket devtools',
+          'data-position': this.getAttribute('position') ?? 'bottom-right',
+        },
+        this.toggle,
+        this.panel,
+      )
       shadow.replaceChildren(h('style', {}, STYLES), this.root)
       shadow.addEventListener('keydown', (event) => {
-        if ((event as KeyboardEvent).key == 'Escape' && this.isOpen) {
+        if ((event as KeyboardEvent).key === 'Escape' && this.isOpen) {
           event.stopPropagation()
           this.hide()
         }
@@ -108,7 +127,13 @@ export function defineElement(): void {
         this.registry.recordings().map((recording) => {
           const entries = this.registry.entries(recording)
           const lock = entries.find((e) => e.lock)?.lock
-          return { recording, name: this.registry.name(recording), entries, ended: this.registry.ended(recording), tabs: lock ? this.tabs.get(lock) : undefined }
+          return {
+            recording,
+            name: this.registry.name(recording),
+            entries,
+            ended: this.registry.ended(recording),
+            tabs: lock ? this.tabs.get(lock) : undefined,
+          }
         }),
         { now, page: location.href, userAgent: navigator.userAgent },
       )
@@ -144,14 +169,19 @@ export function defineElement(): void {
 
     private render(force = false) {
       // Those still held first, in the order they came; then those no one holds any more.
-      const recordings = this.registry.recordings().sort((a, b) => (this.registry.ended(a) ?? 0) - (this.registry.ended(b) ?? 0))
+      const recordings = this.registry
+        .recordings()
+        .sort((a, b) => (this.registry.ended(a) ?? 0) - (this.registry.ended(b) ?? 0))
       const states = recordings.map((r) => r.connection.state)
       const worst = URGENCY.find((state) => states.includes(state as never))
       this.toggle.replaceChildren(
         ...(worst ? [h('span', { class: 'dot', 'data-state': worst, 'aria-hidden': 'true' })] : []),
         `followsocket · ${recordings.length}`,
       )
-      this.toggle.setAttribute('aria-label', `followsocket devtools: ${recordings.length} connection${recordings.length == 1 ? '' : 's'}${worst ? `, ${worst}` : ''}`)
+      this.toggle.setAttribute(
+        'aria-label',
+        `followsocket devtools: ${recordings.length} connection${recordings.length === 1 ? '' : 's'}${worst ? `, ${worst}` : ''}`,
+      )
       if (!this.isOpen) return
       this.countTabs(recordings)
       const now = Date.now()
@@ -165,7 +195,8 @@ export function defineElement(): void {
       recordings.forEach((recording, i) => {
         let card = this.cards.get(recording)
         if (!card) {
-          this.cards.set(recording, (card = new Card(recording)))
+          card = new Card(recording)
+          this.cards.set(recording, card)
           card.update({ registry: this.registry, tabs: this.tabs, now }, true)
         } else card.update({ registry: this.registry, tabs: this.tabs, now }, force)
         // In the registry's order. Moved only when out of place: moving a node blurs what has focus in it.
@@ -174,7 +205,11 @@ export function defineElement(): void {
       })
       if (!recordings.length && !this.list.querySelector('.empty'))
         this.list.replaceChildren(
-          h('p', { class: 'empty' }, 'No connection yet. Connections of the React and Vue bindings and of followsocket/tabs show up by themselves; pass one of connect() to inspect().'),
+          h(
+            'p',
+            { class: 'empty' },
+            'No connection yet. Connections of the React and Vue bindings and of followsocket/tabs show up by themselves; pass one of connect() to inspect().',
+          ),
         )
     }
 
@@ -186,7 +221,7 @@ export function defineElement(): void {
       this.counting = Date.now()
       navigator.locks.query().then(
         ({ held = [], pending = [] }) => {
-          for (const lock of locks) this.tabs.set(lock, [...held, ...pending].filter((l) => l.name == lock).length)
+          for (const lock of locks) this.tabs.set(lock, [...held, ...pending].filter((l) => l.name === lock).length)
         },
         () => {},
       )

@@ -1,4 +1,11 @@
-import type { CloseInfo, Connection, ConnectionEvents, ConnectionState, FollowSocketError, RedirectInfo } from 'followsocket'
+import type {
+  CloseInfo,
+  Connection,
+  ConnectionEvents,
+  ConnectionState,
+  FollowSocketError,
+  RedirectInfo,
+} from 'followsocket'
 import { describe, MessageLog } from './log'
 
 // What the devtools remember of one connection, from its public events alone (`on`), plus its
@@ -93,7 +100,7 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
     },
     /** A lifecycle event (online, visible, restored) that cuts a pending wait short, unless the server asked for it. */
     wake(label: string) {
-      if (connection.state != 'reconnecting') return
+      if (connection.state !== 'reconnecting') return
       mark('wake', rec.wait?.serverAskedMs ? `${label} (the server's wait still holds)` : label)
       changed()
     },
@@ -115,13 +122,16 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
     state(state) {
       const at = now()
       const wait = rec.wait
-      if (state != 'reconnecting' && wait) {
+      if (state !== 'reconnecting' && wait) {
         // Cut short: by reconnect(), or by the page or the network coming back (docs/failure-path.md#waiting-offline-and-the-page-lifecycle).
-        if (at < wait.until - 100 && !rec.marks.some((m) => (m.kind == 'wake' || m.kind == 'retry') && at - m.at < 1000))
+        if (
+          at < wait.until - 100 &&
+          !rec.marks.some((m) => (m.kind === 'wake' || m.kind === 'retry') && at - m.at < 1000)
+        )
           mark('wake', `Wait cut short after ${Math.round((at - wait.startedAt) / 100) / 10} s`)
         rec.wait = undefined
       }
-      if (state == 'connecting') rec.handshakes++
+      if (state === 'connecting') rec.handshakes++
       keep(rec.transitions, { state, at }, KEEP.transitions)
     },
     message({ raw }) {
@@ -129,7 +139,10 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
     },
     close(close) {
       rec.lastClose = { ...close, at: now() }
-      mark('close', `Closed ${close.code}${close.reason ? ` ${close.reason}` : ''}${close.willReconnect ? '' : ', no reconnect'}`)
+      mark(
+        'close',
+        `Closed ${close.code}${close.reason ? ` ${close.reason}` : ''}${close.willReconnect ? '' : ', no reconnect'}`,
+      )
     },
     redirect(redirect) {
       keep(rec.redirects, { ...redirect, at: now() }, KEEP.redirects)
@@ -138,17 +151,29 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
     reconnecting({ attempt, delayMs, error }) {
       const at = now()
       rec.attempt = attempt
-      rec.wait = { attempt, delayMs, startedAt: at, until: at + delayMs, serverAskedMs: error?.retryAfterMs, code: error?.code, status: error?.status }
+      rec.wait = {
+        attempt,
+        delayMs,
+        startedAt: at,
+        until: at + delayMs,
+        serverAskedMs: error?.retryAfterMs,
+        code: error?.code,
+        status: error?.status,
+      }
     },
     error(error: FollowSocketError) {
       // A frame that failed to parse or validate is about that frame, not the connection: it is
       // flagged in the log, with why, rather than listed among the connection's errors.
-      if (error.code == 'INVALID_MESSAGE') {
+      if (error.code === 'INVALID_MESSAGE') {
         const raw = (error.cause as { raw?: unknown } | undefined)?.raw
         rec.log.add({ at: now(), dir: 'in', ...describe(raw), flag: 'invalid', note: error.message })
         return LOGGED
       }
-      keep(rec.errors, { at: now(), code: error.code, message: error.message, status: error.status, retryAfterMs: error.retryAfterMs }, KEEP.errors)
+      keep(
+        rec.errors,
+        { at: now(), code: error.code, message: error.message, status: error.status, retryAfterMs: error.retryAfterMs },
+        KEEP.errors,
+      )
       mark('error', error.status ? `${error.code} (${error.status})` : error.code)
     },
   } satisfies { [K in keyof ConnectionEvents]?: (payload: ConnectionEvents[K]) => void | typeof LOGGED }
@@ -158,7 +183,7 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
   const offs = (Object.keys(on) as (keyof typeof on)[]).map((type) =>
     connection.on(
       type,
-      type == 'message'
+      type === 'message'
         ? (on.message as (payload: any) => void)
         : (payload: any) => {
             if (on[type](payload) !== LOGGED) changed()
@@ -168,11 +193,17 @@ export function record(connection: Connection<any>, { logCap, now = Date.now }: 
 
   const send = connection.send
   const wrapped: typeof send = (data) => {
-    const queued = connection.state != 'open'
+    const queued = connection.state !== 'open'
     try {
       send.call(connection, data)
     } catch (error) {
-      rec.log.add({ at: now(), dir: 'out', ...describe(data), flag: 'refused', note: (error as FollowSocketError).code ?? String(error) })
+      rec.log.add({
+        at: now(),
+        dir: 'out',
+        ...describe(data),
+        flag: 'refused',
+        note: (error as FollowSocketError).code ?? String(error),
+      })
       throw error
     }
     rec.log.add({ at: now(), dir: 'out', ...describe(data), ...(queued ? { flag: 'queued' as const } : {}) })

@@ -55,7 +55,10 @@ export function registry(): Registry {
   const current = (globalThis as any)[KEY] as Set<Entry> | Watched | undefined
   if (current && 'registry' in current) return current.registry
 
-  const watched = new Map<Connection<any>, { recording: Recording; entries: Set<Entry>; ended?: number; name?: string }>()
+  const watched = new Map<
+    Connection<any>,
+    { recording: Recording; entries: Set<Entry>; ended?: number; name?: string }
+  >()
   const listeners = new Set<() => void>()
   const notify = () => {
     for (const listener of listeners) listener()
@@ -67,7 +70,8 @@ export function registry(): Registry {
     if (!it) {
       const recording = record(entry.connection, reg.options)
       recording.subscribe(notify)
-      watched.set(entry.connection, (it = { recording, entries: new Set() }))
+      it = { recording, entries: new Set() }
+      watched.set(entry.connection, it)
     }
     it.entries.add(entry)
     it.ended = undefined
@@ -142,13 +146,20 @@ export function registry(): Registry {
  * marked on the timeline of every connection that is waiting when they happen.
  */
 function installWakeListeners(reg: Registry) {
-  if (typeof addEventListener != 'function') return
+  if (typeof addEventListener !== 'function') return
   const wake = (label: string) => () => {
     for (const recording of reg.recordings()) recording.wake(label)
   }
   addEventListener('online', wake('Back online'))
-  addEventListener('pageshow', (event) => (event as PageTransitionEvent).persisted && wake('Restored from the back/forward cache')())
-  if (typeof document != 'undefined') document.addEventListener('visibilitychange', () => document.visibilityState == 'visible' && wake('Page visible again')())
+  addEventListener(
+    'pageshow',
+    (event) => (event as PageTransitionEvent).persisted && wake('Restored from the back/forward cache')(),
+  )
+  if (typeof document !== 'undefined')
+    document.addEventListener(
+      'visibilitychange',
+      () => document.visibilityState === 'visible' && wake('Page visible again')(),
+    )
 }
 
 export interface InspectOptions {

@@ -45,7 +45,9 @@ export function sharing(entries: Entry[], tabs?: number) {
   return {
     components: components.length,
     shared: components.some((entry) => entry.share) || !!lock,
-    ...(lock ? { tabs: { lock: redactText(lock.lock!), thisTabLeads: !!lock.leads?.(), ...(tabs ? { count: tabs } : {}) } } : {}),
+    ...(lock
+      ? { tabs: { lock: redactText(lock.lock!), thisTabLeads: !!lock.leads?.(), ...(tabs ? { count: tabs } : {}) } }
+      : {}),
   }
 }
 
@@ -58,7 +60,11 @@ export function buildReport(items: ReportItem[], context: ReportContext) {
     ...(context.userAgent ? { userAgent: context.userAgent } : {}),
     connections: items.map(({ recording: r, name, entries, ended, tabs }) => {
       const c = r.connection
-      const states = r.transitions.map((t, i) => ({ state: t.state, at: iso(t.at), forMs: (r.transitions[i + 1]?.at ?? context.now) - t.at }))
+      const states = r.transitions.map((t, i) => ({
+        state: t.state,
+        at: iso(t.at),
+        forMs: (r.transitions[i + 1]?.at ?? context.now) - t.at,
+      }))
       return {
         name: redactText(name),
         state: c.state,
@@ -83,7 +89,11 @@ export function buildReport(items: ReportItem[], context: ReportContext) {
           via: x.via,
           from: redactUrl(x.from),
           to: redactUrl(x.to),
-          hops: x.hops.map((hop) => ({ from: redactUrl(hop.from), to: redactUrl(hop.to), ...(hop.status ? { status: hop.status } : {}) })),
+          hops: x.hops.map((hop) => ({
+            from: redactUrl(hop.from),
+            to: redactUrl(hop.to),
+            ...(hop.status ? { status: hop.status } : {}),
+          })),
         })),
         errors: r.errors.map((e) => ({
           at: iso(e.at),
@@ -92,7 +102,9 @@ export function buildReport(items: ReportItem[], context: ReportContext) {
           ...(e.retryAfterMs ? { retryAfterMs: e.retryAfterMs } : {}),
           message: redactText(e.message),
         })),
-        lastClose: r.lastClose ? { ...r.lastClose, reason: redactText(r.lastClose.reason), at: iso(r.lastClose.at) } : null,
+        lastClose: r.lastClose
+          ? { ...r.lastClose, reason: redactText(r.lastClose.reason), at: iso(r.lastClose.at) }
+          : null,
         states,
         marks: r.marks.map((m) => ({ kind: m.kind, at: iso(m.at), label: redactText(m.label) })),
         messages: {

@@ -14,7 +14,12 @@ const STEPS = [10_000, 30_000, 60_000, 2 * 60_000, WINDOW_MS]
 export const windowFor = (since: number, now: number): number => STEPS.find((step) => now - since <= step) ?? WINDOW_MS
 
 /** Five states are enough to read a strip: resolving counts as connecting, closing as closed. */
-export type Band = { kind: 'connecting' | 'open' | 'reconnecting' | 'closed' | 'idle'; left: number; width: number; ms: number }
+export type Band = {
+  kind: 'connecting' | 'open' | 'reconnecting' | 'closed' | 'idle'
+  left: number
+  width: number
+  ms: number
+}
 export type Placed = Mark & { left: number }
 
 const KIND: Record<ConnectionState, Band['kind']> = {
@@ -40,7 +45,7 @@ export function bands(transitions: Transition[], now: number, windowMs = WINDOW_
     const kind = KIND[t.state]
     const last = out[out.length - 1]
     // resolving → connecting is one band.
-    if (last && last.kind == kind && Math.abs(last.left + last.width - percent(start - from, windowMs)) < 0.01) {
+    if (last && last.kind === kind && Math.abs(last.left + last.width - percent(start - from, windowMs)) < 0.01) {
       last.width = percent(end - from, windowMs) - last.left
       last.ms += end - start
       return
@@ -51,7 +56,9 @@ export function bands(transitions: Transition[], now: number, windowMs = WINDOW_
 }
 
 export const placeMarks = (marks: Mark[], now: number, windowMs = WINDOW_MS): Placed[] =>
-  marks.filter((m) => m.at >= now - windowMs && m.at <= now).map((m) => ({ ...m, left: percent(m.at - (now - windowMs), windowMs) }))
+  marks
+    .filter((m) => m.at >= now - windowMs && m.at <= now)
+    .map((m) => ({ ...m, left: percent(m.at - (now - windowMs), windowMs) }))
 
 /** The strip in words, for screen readers: time per state, then how many of each mark. */
 export function describeStrip(list: Band[], marks: Placed[], windowMs = WINDOW_MS): string {

@@ -14,7 +14,14 @@ export const FollowSocketDevtools = defineComponent({
   },
   setup(props) {
     let unmount: (() => void) | undefined
-    onMounted(() => (unmount = mountDevtools({ position: props.position, initialIsOpen: props.initialIsOpen, logCap: props.logCap })))
+    onMounted(
+      () =>
+        (unmount = mountDevtools({
+          position: props.position,
+          initialIsOpen: props.initialIsOpen,
+          logCap: props.logCap,
+        })),
+    )
     onBeforeUnmount(() => unmount?.())
     return () => null
   },

@@ -23,29 +23,37 @@ export function fakeConnection(url = 'wss://api.example.com/v1/live?token=s3cret
       handlers.get(type)?.delete(handler)
     },
     send(data: SendData) {
-      if (state == 'closed') throw new FollowSocketError('CLOSED', `${url} is closed: call reconnect()`, url)
+      if (state === 'closed') throw new FollowSocketError('CLOSED', `${url} is closed: call reconnect()`, url)
       sent.push(data)
     },
     close() {
-      emit('state', (state = 'closed'))
+      emit('state', 'closed')
     },
     reconnect() {
-      emit('state', (state = 'connecting'))
+      emit('state', 'connecting')
     },
   }
   const emit = <K extends keyof ConnectionEvents>(type: K, payload: ConnectionEvents[K]) => {
-    if (type == 'state') state = payload as ConnectionState
+    if (type === 'state') state = payload as ConnectionState
     for (const handler of handlers.get(type) ?? []) handler(payload)
   }
   const listeners = () => [...handlers.values()].reduce((n, set) => n + set.size, 0)
   return { connection: connection as unknown as Connection<unknown> & { resolvedUrl?: string }, emit, sent, listeners }
 }
 
-export const error = (code: ErrorCode, message: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) =>
-  new FollowSocketError(code, message, undefined, extra.cause, extra.status, extra.retryAfterMs)
+export const error = (
+  code: ErrorCode,
+  message: string,
+  extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+) => new FollowSocketError(code, message, undefined, extra.cause, extra.status, extra.retryAfterMs)
 
 /** A clock the test moves. */
 export function clock(start = Date.UTC(2026, 11, 6, 12, 0, 0)) {
   let t = start
-  return { now: () => t, advance: (ms: number) => void (t += ms) }
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms
+    },
+  }
 }

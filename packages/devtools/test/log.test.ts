@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { describe as describeData, MessageLog, utf8Length, type LogEntry } from '../src/log'
 
-const entry = (n: number, dir: LogEntry['dir'] = 'in'): LogEntry => ({ at: n, dir, size: 1, binary: false, text: `m${n}` })
+const entry = (n: number, dir: LogEntry['dir'] = 'in'): LogEntry => ({
+  at: n,
+  dir,
+  size: 1,
+  binary: false,
+  text: `m${n}`,
+})
 
 describe('the message log', () => {
   it('never holds more than its cap: the oldest go first', () => {

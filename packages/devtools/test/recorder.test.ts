@@ -26,11 +26,21 @@ describe('recording a connection from its events', () => {
 
   it('keeps a reconnect wait with its end, and whether the server asked for it, until the state moves on', () => {
     const { emit, time, rec } = start()
-    const refused = error('HANDSHAKE_FAILED', 'the server asks to come back in 3 s', { status: 503, retryAfterMs: 3000 })
+    const refused = error('HANDSHAKE_FAILED', 'the server asks to come back in 3 s', {
+      status: 503,
+      retryAfterMs: 3000,
+    })
     emit('error', refused)
     emit('state', 'reconnecting')
     emit('reconnecting', { attempt: 2, delayMs: 3400, error: refused })
-    expect(rec.wait).toMatchObject({ attempt: 2, delayMs: 3400, until: time.now() + 3400, serverAskedMs: 3000, status: 503, code: 'HANDSHAKE_FAILED' })
+    expect(rec.wait).toMatchObject({
+      attempt: 2,
+      delayMs: 3400,
+      until: time.now() + 3400,
+      serverAskedMs: 3000,
+      status: 503,
+      code: 'HANDSHAKE_FAILED',
+    })
     expect(rec.errors).toEqual([expect.objectContaining({ code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 3000 })])
     time.advance(3400)
     emit('state', 'connecting')
@@ -56,10 +66,20 @@ describe('recording a connection from its events', () => {
   it('logs messages in with their size, and flags one the schema refused, with why', () => {
     const { emit, rec } = start()
     emit('message', { data: { n: 1 }, raw: '{"n":1}' })
-    emit('error', error('INVALID_MESSAGE', 'Message not delivered: Unexpected token g', { cause: { cause: new SyntaxError('x'), raw: 'garbage' } }))
+    emit(
+      'error',
+      error('INVALID_MESSAGE', 'Message not delivered: Unexpected token g', {
+        cause: { cause: new SyntaxError('x'), raw: 'garbage' },
+      }),
+    )
     expect(rec.log.entries()).toEqual([
       expect.objectContaining({ dir: 'in', text: '{"n":1}', size: 7 }),
-      expect.objectContaining({ dir: 'in', text: 'garbage', flag: 'invalid', note: 'Message not delivered: Unexpected token g' }),
+      expect.objectContaining({
+        dir: 'in',
+        text: 'garbage',
+        flag: 'invalid',
+        note: 'Message not delivered: Unexpected token g',
+      }),
     ])
     // About one frame, not the connection: not among its errors.
     expect(rec.errors).toEqual([])
@@ -82,9 +102,16 @@ describe('recording a connection from its events', () => {
 
   it('keeps a redirect with its hops and marks the move', () => {
     const { emit, rec } = start()
-    emit('redirect', { from: 'wss://a.example/v1', to: 'wss://b.example/v2', hops: [{ from: 'wss://a.example/v1', to: 'wss://b.example/v2' }], via: 'preflight' })
+    emit('redirect', {
+      from: 'wss://a.example/v1',
+      to: 'wss://b.example/v2',
+      hops: [{ from: 'wss://a.example/v1', to: 'wss://b.example/v2' }],
+      via: 'preflight',
+    })
     expect(rec.redirects).toEqual([expect.objectContaining({ via: 'preflight', to: 'wss://b.example/v2' })])
-    expect(rec.marks).toEqual([expect.objectContaining({ kind: 'move', label: 'Moved to wss://b.example/v2 (via preflight)' })])
+    expect(rec.marks).toEqual([
+      expect.objectContaining({ kind: 'move', label: 'Moved to wss://b.example/v2 (via preflight)' }),
+    ])
   })
 
   it('on dispose, stops listening and puts send back', () => {

@@ -5,14 +5,16 @@ import { fakeConnection } from './fake'
 const KEY = Symbol.for('followsocket.inspectable')
 
 afterEach(() => {
-  for (const recording of registry().recordings()) for (const entry of registry().entries(recording)) (globalThis as any)[KEY].delete(entry)
+  for (const recording of registry().recordings())
+    for (const entry of registry().entries(recording)) (globalThis as any)[KEY].delete(entry)
 })
 
 describe('how connections reach the devtools', () => {
   it('finds the entries followsocket/store put in the global set before the devtools loaded, and those after', () => {
     // What store.ts does, with no devtools loaded: a plain Set.
     delete (globalThis as any)[KEY]
-    const set = ((globalThis as any)[KEY] ??= new Set())
+    const set = new Set()
+    ;(globalThis as any)[KEY] = set
     const early = fakeConnection('wss://a.example/early')
     const entry = { connection: early.connection, share: true }
     set.add(entry)
@@ -52,10 +54,10 @@ describe('how connections reach the devtools', () => {
     expect(kept.length).toBeLessThanOrEqual(5)
     // Those let go of stop listening and put send back.
     const dropped = gone.filter((g) => !kept.some((r) => r.connection === g.connection))
-    expect(dropped.every((g) => g.listeners() == 0)).toBe(true)
+    expect(dropped.every((g) => g.listeners() === 0)).toBe(true)
   })
 
-  it("inspect() shows a connection under its name; its unregister forgets it at once and puts send back", () => {
+  it('inspect() shows a connection under its name; its unregister forgets it at once and puts send back', () => {
     const reg = registry()
     const own = fakeConnection('wss://a.example/own')
     const send = own.connection.send

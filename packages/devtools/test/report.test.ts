@@ -17,7 +17,13 @@ function scenario() {
   emit('redirect', {
     from: 'wss://api.example.com/v1/live?token=s3cret&room=7',
     to: 'wss://live2.example.com/v2/live?token=s3cret&room=7',
-    hops: [{ from: 'wss://api.example.com/v1/live?token=s3cret&room=7', to: 'wss://live2.example.com/v2/live?token=s3cret&room=7', status: 308 }],
+    hops: [
+      {
+        from: 'wss://api.example.com/v1/live?token=s3cret&room=7',
+        to: 'wss://live2.example.com/v2/live?token=s3cret&room=7',
+        status: 308,
+      },
+    ],
     via: 'preflight',
   })
   ;(connection as any).resolvedUrl = 'wss://live2.example.com/v2/live?token=s3cret&room=7'
@@ -26,7 +32,11 @@ function scenario() {
   connection.send('{"hello":"wss://x.example/?key=k"}')
   emit('message', { data: 'hi', raw: 'hi' })
   time.advance(1000)
-  const refused = error('HANDSHAKE_FAILED', 'wss://live2.example.com/v2/live?token=s3cret&room=7 asks to come back in 3 s', { status: 503, retryAfterMs: 3000 })
+  const refused = error(
+    'HANDSHAKE_FAILED',
+    'wss://live2.example.com/v2/live?token=s3cret&room=7 asks to come back in 3 s',
+    { status: 503, retryAfterMs: 3000 },
+  )
   emit('close', { code: 1012, reason: '', wasClean: true, willReconnect: true })
   emit('state', 'connecting')
   emit('error', refused)
@@ -39,11 +49,23 @@ function scenario() {
 describe('the report', () => {
   it('carries what the panel shows, with no secret of any URL in it', () => {
     const { rec, time } = scenario()
-    const report = buildReport([{ recording: rec, name: 'live', entries: [{ connection: rec.connection, share: true }, { connection: rec.connection, share: true }] }], {
-      now: time.now(),
-      page: 'https://app.example.com/chat?session=abc#x',
-      userAgent: 'test',
-    })
+    const report = buildReport(
+      [
+        {
+          recording: rec,
+          name: 'live',
+          entries: [
+            { connection: rec.connection, share: true },
+            { connection: rec.connection, share: true },
+          ],
+        },
+      ],
+      {
+        now: time.now(),
+        page: 'https://app.example.com/chat?session=abc#x',
+        userAgent: 'test',
+      },
+    )
     const json = JSON.stringify(report)
     expect(json).not.toContain('s3cret')
     expect(json).not.toContain('pw@')
@@ -69,11 +91,23 @@ describe('the report', () => {
         via: 'preflight',
         from: 'wss://api.example.com/v1/live?token=redacted&room=7',
         to: 'wss://live2.example.com/v2/live?token=redacted&room=7',
-        hops: [{ from: 'wss://api.example.com/v1/live?token=redacted&room=7', to: 'wss://live2.example.com/v2/live?token=redacted&room=7', status: 308 }],
+        hops: [
+          {
+            from: 'wss://api.example.com/v1/live?token=redacted&room=7',
+            to: 'wss://live2.example.com/v2/live?token=redacted&room=7',
+            status: 308,
+          },
+        ],
       },
     ])
     expect(c!.errors).toEqual([
-      { at: expect.any(String), code: 'HANDSHAKE_FAILED', status: 503, retryAfterMs: 3000, message: 'wss://live2.example.com/v2/live?token=redacted&room=7 asks to come back in 3 s' },
+      {
+        at: expect.any(String),
+        code: 'HANDSHAKE_FAILED',
+        status: 503,
+        retryAfterMs: 3000,
+        message: 'wss://live2.example.com/v2/live?token=redacted&room=7 asks to come back in 3 s',
+      },
     ])
     expect(c!.states.map((s) => s.state)).toEqual(['idle', 'connecting', 'open', 'connecting', 'reconnecting'])
     expect(c!.states.at(-1)!.forMs).toBe(500)
@@ -84,7 +118,10 @@ describe('the report', () => {
   it('says which tab leads a connection shared across tabs, and redacts the lock name (it holds the URL)', () => {
     const { rec, time } = scenario()
     const lock = 'followsocket:["wss://api.example.com/v1/live?token=s3cret",{}]'
-    const report = buildReport([{ recording: rec, name: 'live', entries: [{ connection: rec.connection, lock, leads: () => true }], tabs: 3 }], { now: time.now() })
+    const report = buildReport(
+      [{ recording: rec, name: 'live', entries: [{ connection: rec.connection, lock, leads: () => true }], tabs: 3 }],
+      { now: time.now() },
+    )
     expect(report.connections[0]!.sharing).toEqual({
       components: 0,
       shared: true,
@@ -95,7 +132,8 @@ describe('the report', () => {
   it('carries at most the last 50 messages', () => {
     const { rec, time } = scenario()
     for (let n = 0; n < 600; n++) rec.connection.send(String(n))
-    const { messages } = buildReport([{ recording: rec, name: 'live', entries: [] }], { now: time.now() }).connections[0]!
+    const { messages } = buildReport([{ recording: rec, name: 'live', entries: [] }], { now: time.now() })
+      .connections[0]!
     expect(messages.last).toHaveLength(50)
     expect(messages.last.at(-1)!.text).toBe('599')
     expect(messages.kept).toBe(500)

@@ -16,7 +16,11 @@ export const devtoolsBundle = (): Promise<string> =>
   (built ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'followsocket-devtools-'))
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
-    const bundle = await rolldown({ input: fileURLToPath(new URL('./entry.ts', import.meta.url)), platform: 'browser', logLevel: 'silent' })
+    const bundle = await rolldown({
+      input: fileURLToPath(new URL('./entry.ts', import.meta.url)),
+      platform: 'browser',
+      logLevel: 'silent',
+    })
     await bundle.write({ file: join(dir, 'devtools.js'), format: 'iife', minify: true, codeSplitting: false })
     await bundle.close()
     return dir
@@ -28,13 +32,15 @@ export async function serveBundles(lab: Lab) {
   lab.serve('/react/', await harnessBundle(new URL('../../../react/test/browser/harness.ts', import.meta.url)))
 }
 
-export const loadDevtools = (page: Page) => page.addScriptTag({ url: new URL('/devtools/devtools.js', page.url()).href })
+export const loadDevtools = (page: Page) =>
+  page.addScriptTag({ url: new URL('/devtools/devtools.js', page.url()).href })
 export const loadReact = (page: Page) => page.addScriptTag({ url: new URL('/react/harness.js', page.url()).href })
 
 /** The panel's parts (Playwright's CSS locators pierce open shadow roots). */
 export function panel(page: Page) {
   const root = page.locator('followsocket-devtools')
-  const card = (name: string | RegExp) => root.locator('article.card').filter({ has: page.locator('h3', { hasText: name }) })
+  const card = (name: string | RegExp) =>
+    root.locator('article.card').filter({ has: page.locator('h3', { hasText: name }) })
   const field = (of: Locator, name: string) => of.locator(`[data-field="${name}"]`)
   return {
     root,
@@ -56,8 +62,12 @@ export function panel(page: Page) {
         errors: await field(c, 'errors').locator('li').allInnerTexts(),
         sharing: await text('sharing'),
         buffered: await text('buffered'),
-        marks: await field(c, 'strip').locator('.mark').evaluateAll((marks) => marks.map((m) => m.getAttribute('data-kind'))),
-        bands: await field(c, 'strip').locator('.band').evaluateAll((bands) => bands.map((b) => b.getAttribute('data-kind'))),
+        marks: await field(c, 'strip')
+          .locator('.mark')
+          .evaluateAll((marks) => marks.map((m) => m.getAttribute('data-kind'))),
+        bands: await field(c, 'strip')
+          .locator('.band')
+          .evaluateAll((bands) => bands.map((b) => b.getAttribute('data-kind'))),
       }
     },
   }
@@ -66,7 +76,13 @@ export function panel(page: Page) {
 /** The element focused inside the panel's shadow root: its accessible name, roughly (label, text, placeholder). */
 export const focused = (page: Page) =>
   page.evaluate(() => {
-    const el = document.querySelector('followsocket-devtools')?.shadowRoot?.activeElement as HTMLElement | null | undefined
+    const el = document.querySelector('followsocket-devtools')?.shadowRoot?.activeElement as
+      | HTMLElement
+      | null
+      | undefined
     if (!el) return document.activeElement?.tagName.toLowerCase() ?? ''
-    return (el.getAttribute('aria-label') ?? (el.closest('label')?.firstChild?.textContent || el.textContent || el.tagName)).trim()
+    return (
+      el.getAttribute('aria-label') ??
+      (el.closest('label')?.firstChild?.textContent || el.textContent || el.tagName)
+    ).trim()
   })

@@ -9,12 +9,17 @@ import { fileURLToPath } from 'node:url'
 import { focused, loadDevtools, loadReact, panel, serveBundles } from './page'
 
 // UPDATE_SCREENSHOTS=1 refreshes the pictures of the panel the README shows (a move, an outage, a 503).
-const screenshots = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../../screenshots/', import.meta.url)) : undefined
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../screenshots/', import.meta.url))
+  : undefined
 const picture = async (page: Page, name: string) => {
   if (!screenshots) return
   await page.setViewportSize({ width: 820, height: 1100 })
   // The countdown and the strip move four times a second: a still frame for the picture.
-  await page.locator('followsocket-devtools').locator('section.panel').screenshot({ path: `${screenshots}${name}.png`, animations: 'disabled' })
+  await page
+    .locator('followsocket-devtools')
+    .locator('section.panel')
+    .screenshot({ path: `${screenshots}${name}.png`, animations: 'disabled' })
 }
 
 test.beforeEach(async ({ lab }) => {
@@ -46,7 +51,10 @@ async function watch(page: Page, url: string, options: object = FAST, mount: obj
   return panel(page)
 }
 
-test('a 308 move: requested → resolved, the hop found by the preflight; then a 4308 close frame, marked on the timeline', async ({ app, lab }) => {
+test('a 308 move: requested → resolved, the hop found by the preflight; then a 4308 close frame, marked on the timeline', async ({
+  app,
+  lab,
+}) => {
   const v2 = lab.endpoint('/v2/live')
   lab.endpoint('/v3/live')
   lab.redirect('/v1/live', lab.ws('/v2/live'))
@@ -64,7 +72,7 @@ test('a 308 move: requested → resolved, the hop found by the preflight; then a
   seen = await p.read('feed')
   expect(seen.chain).toHaveLength(2)
   expect(seen.chain[1]).toMatch(hop(lab.ws('/v2/live'), lab.ws('/v3/live'), 'close frame 4308'))
-  expect(seen.marks.filter((m) => m == 'move')).toHaveLength(2)
+  expect(seen.marks.filter((m) => m === 'move')).toHaveLength(2)
   expect(seen.marks).toContain('close')
   expect(seen.bands).toEqual(expect.arrayContaining(['connecting', 'open']))
   await app.evaluate(() => (window as any).feed.send('{"type":"chat","text":"still here?"}'))
@@ -72,9 +80,15 @@ test('a 308 move: requested → resolved, the hop found by the preflight; then a
   await picture(app, 'move')
 })
 
-test('an outage: reconnecting, the attempt and a live countdown of the back-off, the error; open again when the server is back', async ({ app, lab }) => {
+test('an outage: reconnecting, the attempt and a live countdown of the back-off, the error; open again when the server is back', async ({
+  app,
+  lab,
+}) => {
   lab.endpoint('/live')
-  const p = await watch(app, lab.ws('/live'), { cache: false, reconnect: { minDelayMs: 4000, maxDelayMs: 4000, jitter: 'none' } })
+  const p = await watch(app, lab.ws('/live'), {
+    cache: false,
+    reconnect: { minDelayMs: 4000, maxDelayMs: 4000, jitter: 'none' },
+  })
   const card = p.card('feed')
   await expect(p.field(card, 'state')).toHaveText('open')
   await lab.down()
@@ -97,12 +111,17 @@ test('an outage: reconnecting, the attempt and a live countdown of the back-off,
   await expect(wait).toBeHidden()
 })
 
-test('a 503 with Retry-After: the wait says the server asked for it, and the error shows the code and the status', async ({ app, lab }) => {
+test('a 503 with Retry-After: the wait says the server asked for it, and the error shows the code and the status', async ({
+  app,
+  lab,
+}) => {
   lab.status('/busy', 503, { headers: { 'retry-after': '3' } })
   const p = await watch(app, lab.ws('/busy'))
   const card = p.card('feed')
   await expect(p.field(card, 'state')).toHaveText('reconnecting')
-  await expect(p.field(card, 'wait')).toContainText(/^Next attempt \(1\) in \d\.\d s \(of 3\.2 s\): the server asked for 3\.0 s \(Retry-After on a 503\), plus back-off\.$/)
+  await expect(p.field(card, 'wait')).toContainText(
+    /^Next attempt \(1\) in \d\.\d s \(of 3\.2 s\): the server asked for 3\.0 s \(Retry-After on a 503\), plus back-off\.$/,
+  )
   const errors = p.field(card, 'errors')
   await expect(errors.locator('li').first()).toContainText('HANDSHAKE_FAILED 503 · asked to wait 3.0 s')
   await expect(errors.locator('li').first()).toContainText('come back in 3 s')
@@ -112,7 +131,10 @@ test('a 503 with Retry-After: the wait says the server asked for it, and the err
   await expect.poll(async () => (await p.read('feed')).marks).toContain('retry')
 })
 
-test("a tabs hand-over: each tab's panel says how many tabs share the connection and which leads; the follower leads once the leader's tab closes", async ({ app, lab }) => {
+test("a tabs hand-over: each tab's panel says how many tabs share the connection and which leads; the follower leads once the leader's tab closes", async ({
+  app,
+  lab,
+}) => {
   lab.endpoint('/live')
   const second = await app.context().newPage()
   await second.goto(lab.http('/'))
@@ -134,7 +156,10 @@ test("a tabs hand-over: each tab's panel says how many tabs share the connection
   await expect(other!.field(other!.cards, 'state')).toHaveText('open')
 })
 
-test('connections of the React binding show up by themselves: one shared by three components, one of its own', async ({ app, lab }) => {
+test('connections of the React binding show up by themselves: one shared by three components, one of its own', async ({
+  app,
+  lab,
+}) => {
   lab.endpoint('/live')
   // The harness and its copy of followsocket load first: the devtools find what it holds already.
   await loadReact(app)
@@ -157,7 +182,10 @@ test('connections of the React binding show up by themselves: one shared by thre
   await expect(p.field(p.cards.first(), 'sharing')).toHaveText('not shared: 1 component, its own connection')
 })
 
-test('the message log: in and out with sizes, an invalid message flagged with why, capped, pausable, filterable', async ({ app, lab }) => {
+test('the message log: in and out with sizes, an invalid message flagged with why, capped, pausable, filterable', async ({
+  app,
+  lab,
+}) => {
   const endpoint = lab.endpoint('/live')
   const p = await watch(app, lab.ws('/live'), { ...FAST, parse: 'json' }, { initialIsOpen: true, logCap: 20 })
   const card = p.card('feed')
@@ -215,11 +243,20 @@ test('Copy report: the panel as JSON, with the secrets of every URL redacted', a
     state: 'open',
     url: lab.ws('/v1/live?token=redacted&room=7'),
     resolvedUrl: lab.ws('/v2/live?token=redacted&room=7'),
-    redirects: [{ via: 'preflight', from: lab.ws('/v1/live?token=redacted&room=7'), to: lab.ws('/v2/live?token=redacted&room=7') }],
+    redirects: [
+      {
+        via: 'preflight',
+        from: lab.ws('/v1/live?token=redacted&room=7'),
+        to: lab.ws('/v2/live?token=redacted&room=7'),
+      },
+    ],
   })
 })
 
-test('the keyboard: the button opens the panel, Tab walks it in reading order, Escape closes it and gives focus back; it opens as it was left', async ({ app, lab }) => {
+test('the keyboard: the button opens the panel, Tab walks it in reading order, Escape closes it and gives focus back; it opens as it was left', async ({
+  app,
+  lab,
+}) => {
   lab.endpoint('/live')
   const p = await watch(app, lab.ws('/live'), FAST, {})
   await expect(p.section).toBeHidden()
@@ -233,7 +270,18 @@ test('the keyboard: the button opens the panel, Tab walks it in reading order, E
     await app.keyboard.press('Tab')
     order.push(await focused(app))
   }
-  expect(order).toEqual(['Copy report', 'Close devtools', 'Reconnect now', 'Close connection', 'Pause', 'Filter', 'Show', 'Clear', 'Message log, newest first', 'body'])
+  expect(order).toEqual([
+    'Copy report',
+    'Close devtools',
+    'Reconnect now',
+    'Close connection',
+    'Pause',
+    'Filter',
+    'Show',
+    'Clear',
+    'Message log, newest first',
+    'body',
+  ])
   await p.card('feed').getByLabel('Filter').focus()
   await app.keyboard.press('Escape')
   await expect(p.section).toBeHidden()
@@ -251,7 +299,10 @@ test('the keyboard: the button opens the panel, Tab walks it in reading order, E
   await expect(panel(app).section).toBeHidden()
 })
 
-test('axe finds no violations in the panel, closed and open, with a connection waiting on a 503', async ({ app, lab }) => {
+test('axe finds no violations in the panel, closed and open, with a connection waiting on a 503', async ({
+  app,
+  lab,
+}) => {
   lab.status('/busy', 503, { headers: { 'retry-after': '3' } })
   const v2 = lab.endpoint('/v2/live')
   lab.redirect('/v1/live', lab.ws('/v2/live'))
