@@ -34,10 +34,13 @@ export async function fleet(clients: number, windowMs = 2000): Promise<string> {
   ].join('\n')
 }
 
-/** Replaces (or appends) the fleet's section of results.md. */
+/**
+ * Replaces (or appends) a section of results.md: the one whose heading is `section`'s first line.
+ * Shared by the benches that run alone (npm run fleet, rollback, soak) and replace only their own.
+ */
 export const writeSection = (file: string, section: string) => {
   const text = readFileSync(file, 'utf8')
-  const start = text.indexOf(FLEET_TITLE)
+  const start = text.indexOf(`${section.split('\n', 1)[0]}\n`)
   const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1)
   const next = start < 0 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
   writeFileSync(file, next)

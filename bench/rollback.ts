@@ -7,7 +7,6 @@
 // `npm run rollback` runs it alone and replaces its section of bench/results.md; `npm run bench`
 // runs it with the rest.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { cpus, loadavg } from 'node:os'
@@ -16,6 +15,7 @@ import { connect, type Connection, type WebSocketConstructor } from 'followsocke
 import WebSocket, { WebSocketServer } from 'ws'
 // bench/ does not depend on @followsocket/server: its source, as the fleet's backends use it.
 import { moveClients } from '../packages/server/src'
+import { writeSection } from './fleet'
 
 export const ROLLBACK_TITLE = '## Rollback (A → B → A)'
 
@@ -259,15 +259,6 @@ export async function rollback(clients: number): Promise<string> {
       `\`reconnecting\` events: ${tally.reconnecting.length}${delays.length ? ` (waits ${Math.round(Math.min(...delays))}–${Math.round(Math.max(...delays))} ms)` : ''}; ` +
       `still on the way to B when the rollback began (so not moved back): ${r.notAtBWhenRolledBack}; preflight GETs: ${r.preflights}.`,
   ].join('\n')
-}
-
-/** Replaces (or appends) the rollback's section of results.md. */
-export const writeSection = (file: string, section: string) => {
-  const text = readFileSync(file, 'utf8')
-  const start = text.indexOf(ROLLBACK_TITLE)
-  const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1)
-  const next = start < 0 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
-  writeFileSync(file, next)
 }
 
 /**
