@@ -49,7 +49,9 @@ export async function startBenchPage(): Promise<{ lab: Lab; page: Page; close: (
   lab.route('/', (_req, res) =>
     res
       .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><script src="/dist/followsocket.iife.js"></script><script src="/peers.js"></script><script src="/bench/page.js"></script>'),
+      .end(
+        '<!doctype html><script src="/dist/followsocket.iife.js"></script><script src="/peers.js"></script><script src="/bench/page.js"></script>',
+      ),
   )
   const executablePath = chromiumPath()
   const browser = await chromium.launch({ args: chromiumArgs, ...(executablePath ? { executablePath } : {}) })
@@ -81,7 +83,9 @@ export async function openLatency(rounds = 150): Promise<LatencyResult[]> {
     cached: 'followsocket, 308 with a cached resolution',
   }
   const times: Record<Opener, number[]> = { raw: [], direct: [], auto: [], preflight: [], cached: [] }
-  const counts: Record<Opener, { get: number; upgrade: number }> = Object.fromEntries(ways.map((w) => [w, { get: 0, upgrade: 0 }])) as never
+  const counts: Record<Opener, { get: number; upgrade: number }> = Object.fromEntries(
+    ways.map((w) => [w, { get: 0, upgrade: 0 }]),
+  ) as never
   try {
     // Warm the page's cache for 'cached'.
     await page.evaluate((url) => (window as any).openOnce('cached', url, url), lab.ws('/v1/live'))
@@ -89,7 +93,10 @@ export async function openLatency(rounds = 150): Promise<LatencyResult[]> {
       for (const way of ways) {
         const before = lab.requests.length
         times[way].push(
-          await page.evaluate(([way, moved, final]) => (window as any).openOnce(way, moved, final), [way, lab.ws('/v1/live'), lab.ws('/v2/live')]),
+          await page.evaluate(
+            ([way, moved, final]) => (window as any).openOnce(way, moved, final),
+            [way, lab.ws('/v1/live'), lab.ws('/v2/live')],
+          ),
         )
         for (const r of lab.requests.slice(before)) if (r.kind !== 'other') counts[way][r.kind]++
       }
@@ -135,11 +142,13 @@ export async function throughput(rounds = 5): Promise<ThroughputResult[]> {
     ['echoSmall', 'echoRate', '/echo', 10_000, 32, false],
     ['echoLarge', 'echoRate', '/echo', 300, 65_536, true],
   ] as const
-  const rates = Object.fromEntries(clients.map((c) => [c, Object.fromEntries(kinds.map(([k]) => [k, [] as number[]]))])) as Record<Client, Record<(typeof kinds)[number][0], number[]>>
+  const rates = Object.fromEntries(
+    clients.map((c) => [c, Object.fromEntries(kinds.map(([k]) => [k, [] as number[]]))]),
+  ) as Record<Client, Record<(typeof kinds)[number][0], number[]>>
   try {
     for (let round = 0; round < rounds; round++)
+      // The order rotates every round, so no client always runs first (or right after a GC).
       for (const [kind, fn, path, count, size, binary] of kinds)
-        // The order rotates every round, so no client always runs first (or right after a GC).
         for (const client of [...clients.slice(round % clients.length), ...clients.slice(0, round % clients.length)])
           rates[client][kind].push(
             await page.evaluate(
@@ -173,7 +182,10 @@ export async function receiveCost(rounds = 5): Promise<{ name: Client; us: numbe
     for (let round = 0; round < rounds; round++)
       for (const client of clients)
         costs[client].push(
-          await page.evaluate(([client, url]) => (window as any).dispatchCost(client, url, 1_000_000), [client, lab.ws('/echo')] as const),
+          await page.evaluate(([client, url]) => (window as any).dispatchCost(client, url, 1_000_000), [
+            client,
+            lab.ws('/echo'),
+          ] as const),
         )
   } finally {
     await close()

@@ -19,24 +19,46 @@ const panel = (title: string, bars: Bar[], top: number): { svg: string; height: 
 <rect x="330" y="${y}" width="${width.toFixed(1)}" height="16" rx="3" fill="${b.ours ? '#4f46e5' : '#9ca3af'}"/>
 <text x="${(336 + width).toFixed(1)}" y="${y + 12}" class="v">${escape(b.text)}</text>`
   })
-  return { svg: `<text x="10" y="${top + 16}" class="t">${escape(title)}</text>\n${rows.join('\n')}`, height: 36 + bars.length * 22 }
+  return {
+    svg: `<text x="10" y="${top + 16}" class="t">${escape(title)}</text>\n${rows.join('\n')}`,
+    height: 36 + bars.length * 22,
+  }
 }
 
-export function chart(sizes: { name: string; gzip: number }[], latency: LatencyResult[], rates: ThroughputResult[]): string {
+export function chart(
+  sizes: { name: string; gzip: number }[],
+  latency: LatencyResult[],
+  rates: ThroughputResult[],
+): string {
   const panels = [
     [
       'Size, min+gzip (smaller is better)',
       sizes
         .filter((s) => !s.name.startsWith('socket.io'))
-        .map((s) => ({ label: s.name.replace(/`/g, ''), value: s.gzip, text: `${(s.gzip / 1024).toFixed(2)} KB`, ours: s.name.startsWith('followsocket') })),
+        .map((s) => ({
+          label: s.name.replace(/`/g, ''),
+          value: s.gzip,
+          text: `${(s.gzip / 1024).toFixed(2)} KB`,
+          ours: s.name.startsWith('followsocket'),
+        })),
     ],
     [
       'Open latency in Chromium, median (smaller is better)',
-      latency.map((r) => ({ label: r.name, value: r.medianMs, text: `${r.medianMs.toFixed(1)} ms`, ours: r.name.startsWith('followsocket') })),
+      latency.map((r) => ({
+        label: r.name,
+        value: r.medianMs,
+        text: `${r.medianMs.toFixed(1)} ms`,
+        ours: r.name.startsWith('followsocket'),
+      })),
     ],
     [
       'Messages received per second, 32 B burst (larger is better)',
-      rates.map((r) => ({ label: r.name, value: r.burstSmall, text: `${Math.round(r.burstSmall)}/s`, ours: r.name === 'followsocket' })),
+      rates.map((r) => ({
+        label: r.name,
+        value: r.burstSmall,
+        text: `${Math.round(r.burstSmall)}/s`,
+        ours: r.name === 'followsocket',
+      })),
     ],
   ] as const
   let top = 0

@@ -14,7 +14,9 @@ export const FLEET_TITLE = '## Rolling deploy behind HAProxy'
 /** The section of bench/results.md, printed line by line as it goes. */
 export async function fleet(clients: number, windowMs = 2000): Promise<string> {
   if (!HAPROXY) return `${FLEET_TITLE}\n\nNot measured: haproxy is not installed (.ci/run installs it on Debian).`
-  const version = execFileSync(HAPROXY, ['-v'], { encoding: 'utf8' }).split('\n')[0]!.replace(/ - https.*/, '')
+  const version = execFileSync(HAPROXY, ['-v'], { encoding: 'utf8' })
+    .split('\n')[0]!
+    .replace(/ - https.*/, '')
   // The peaks depend on how busy the machine is (a late timer closes a batch at once, a busy
   // backend accepts a batch at once): say how busy it was.
   const load = loadavg()[0]!.toFixed(1)
@@ -29,7 +31,7 @@ export async function fleet(clients: number, windowMs = 2000): Promise<string> {
     `${version}, \`balance leastconn\`, the server README's configuration. Each backend is drained through the runtime API, then sent SIGTERM: ` +
       `\`drainClients\` closes its clients with 1012 spread over ${windowMs} ms and it exits once every closing handshake is done; it starts again and goes back into rotation. ` +
       'The clients run in their own process; everything is counted at the backends. Recovery: from the first close to the last moved client open on another backend ' +
-      '(the window plus the clients\' first back-off wait, 0–500 ms). Peak: the most new connections the other backends accepted in one 100 ms slot; ideal: clients moved / window in 100 ms slots. ' +
+      "(the window plus the clients' first back-off wait, 0–500 ms). Peak: the most new connections the other backends accepted in one 100 ms slot; ideal: clients moved / window in 100 ms slots. " +
       `Lost and duplicated: of the 3 numbered messages each client sent during each step, spread over the window. Client errors: ${result.errors.length}.`,
   ].join('\n')
 }
@@ -42,7 +44,10 @@ export const writeSection = (file: string, section: string) => {
   const text = readFileSync(file, 'utf8')
   const start = text.indexOf(`${section.split('\n', 1)[0]}\n`)
   const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1)
-  const next = start < 0 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
+  const next =
+    start < 0
+      ? `${text.trimEnd()}\n\n${section}\n`
+      : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
   writeFileSync(file, next)
 }
 

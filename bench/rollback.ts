@@ -74,13 +74,21 @@ const listen = (changed: () => void): Promise<Endpoint> => {
   })
   // A backlog as deep as the fleet, so its first connects are not dropped SYNs and retries.
   return new Promise((done) =>
-    http.listen(0, '127.0.0.1', 4096, () => done(Object.assign(endpoint, { url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/live` }))),
+    http.listen(0, '127.0.0.1', 4096, () =>
+      done(Object.assign(endpoint, { url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/live` })),
+    ),
   )
 }
 
 /** The machine's CPU time so far, all cores: idle and in all. */
 const cpuTimes = () =>
-  cpus().reduce((t, { times }) => ({ idle: t.idle + times.idle, total: t.total + times.user + times.nice + times.sys + times.idle + times.irq }), { idle: 0, total: 0 })
+  cpus().reduce(
+    (t, { times }) => ({
+      idle: t.idle + times.idle,
+      total: t.total + times.user + times.nice + times.sys + times.idle + times.irq,
+    }),
+    { idle: 0, total: 0 },
+  )
 
 /** Resolves with the first IPC message from `proc` that passes `test`; rejects if it exits first. */
 const until = <M>(proc: ChildProcess, test: (message: M) => boolean, what: string): Promise<M> =>
@@ -91,7 +99,8 @@ const until = <M>(proc: ChildProcess, test: (message: M) => boolean, what: strin
       proc.off('exit', onExit)
       done(message)
     }
-    const onExit = (code: number | null) => fail(new Error(`rollback: ${what}: the clients' process exited (${code}) first`))
+    const onExit = (code: number | null) =>
+      fail(new Error(`rollback: ${what}: the clients' process exited (${code}) first`))
     proc.on('message', onMessage)
     proc.once('exit', onExit)
   })
@@ -138,7 +147,10 @@ export async function measureRollback(count: number, log: (line: string) => void
         done()
       }
       // A deadline only for a failure, so a missing client fails the run instead of hanging it.
-      const timer = setTimeout(() => (waiters.delete(waiter), fail(new Error(`rollback: timed out waiting for ${what}`))), timeoutMs)
+      const timer = setTimeout(() => {
+        waiters.delete(waiter)
+        fail(new Error(`rollback: timed out waiting for ${what}`))
+      }, timeoutMs)
       waiters.add(waiter)
       waiter()
     })
@@ -177,19 +189,46 @@ export async function measureRollback(count: number, log: (line: string) => void
     // Every client moved back open at A, or given up (closed: it will not come); and every client
     // somewhere: one still on its way to B when the rollback began was not moved back, and stays.
     const backAtA = () => a.handshakes.filter((at) => at >= t1).length
-    await when(() => backAtA() + closed >= movedBack && a.wss.clients.size + b.wss.clients.size + closed >= count, 'every client back at A')
+    await when(
+      () => backAtA() + closed >= movedBack && a.wss.clients.size + b.wss.clients.size + closed >= count,
+      'every client back at A',
+    )
     const cpu1 = cpuTimes()
-    log(`rollback B → A: ${movedBack} moved, ${a.wss.clients.size} open at A, ${b.wss.clients.size} at B, ${closed} closed, errors ${JSON.stringify(Object.fromEntries(errors))}`)
+    log(
+      `rollback B → A: ${movedBack} moved, ${a.wss.clients.size} open at A, ${b.wss.clients.size} at B, ${closed} closed, errors ${JSON.stringify(Object.fromEntries(errors))}`,
+    )
 
-    const step = (name: string, to: Endpoint, start: number, end: number, moved: number, arrived: number): StepResult => {
+    const step = (
+      name: string,
+      to: Endpoint,
+      start: number,
+      end: number,
+      moved: number,
+      arrived: number,
+    ): StepResult => {
       const opens = to.handshakes.filter((at) => at >= start && at < end)
       const slots = new Map<number, number>()
-      for (const at of opens) slots.set(Math.floor((at - start) / 100), (slots.get(Math.floor((at - start) / 100)) ?? 0) + 1)
+      for (const at of opens)
+        slots.set(Math.floor((at - start) / 100), (slots.get(Math.floor((at - start) / 100)) ?? 0) + 1)
       const lastOpenMs = Math.max(0, ...opens.map((at) => at - start))
-      return { step: name, moved, arrived, lastOpenMs, peakPer100ms: Math.max(0, ...slots.values()), perSecond: lastOpenMs ? (opens.length / lastOpenMs) * 1000 : 0 }
+      return {
+        step: name,
+        moved,
+        arrived,
+        lastOpenMs,
+        peakPer100ms: Math.max(0, ...slots.values()),
+        perSecond: lastOpenMs ? (opens.length / lastOpenMs) * 1000 : 0,
+      }
     }
-    const steps = [step('move A → B', b, t0, t1, movedToB, atB), step('rollback B → A', a, t1, Infinity, movedBack, a.wss.clients.size)]
-    const phases = (e: Endpoint) => [e.handshakes.filter((at) => at < t0).length, e.handshakes.filter((at) => at >= t0 && at < t1).length, e.handshakes.filter((at) => at >= t1).length]
+    const steps = [
+      step('move A → B', b, t0, t1, movedToB, atB),
+      step('rollback B → A', a, t1, Infinity, movedBack, a.wss.clients.size),
+    ]
+    const phases = (e: Endpoint) => [
+      e.handshakes.filter((at) => at < t0).length,
+      e.handshakes.filter((at) => at >= t0 && at < t1).length,
+      e.handshakes.filter((at) => at >= t1).length,
+    ]
 
     const stopped = until<ClientsReport & { t: 'tally' }>(clients, (m) => m.t === 'tally', 'the clients to stop')
     const exited = new Promise((done) => clients!.once('exit', done))
@@ -233,9 +272,13 @@ export async function rollback(clients: number): Promise<string> {
   const { tally } = r
   const ideal = (clients / (SPREAD_MS / 100)).toFixed(1)
   const delays = tally.reconnecting.map((x) => x.delayMs)
-  const row = (s: StepResult) => `| ${s.step} | ${s.moved} | ${s.arrived} | ${Math.round(s.lastOpenMs)} ms | ${s.peakPer100ms} (${ideal}) | ${Math.round(s.perSecond)} |`
+  const row = (s: StepResult) =>
+    `| ${s.step} | ${s.moved} | ${s.arrived} | ${Math.round(s.lastOpenMs)} ms | ${s.peakPer100ms} (${ideal}) | ${Math.round(s.perSecond)} |`
   const server = (name: 'A' | 'B') => `| ${name} | ${sum(r.handshakes[name])} | ${r.handshakes[name].join(' | ')} |`
-  const where = Object.entries(tally.openAt).map(([at, n]) => `${n} at ${at}`).join(', ') || 'none anywhere'
+  const where =
+    Object.entries(tally.openAt)
+      .map(([at, n]) => `${n} at ${at}`)
+      .join(', ') || 'none anywhere'
   return [
     ROLLBACK_TITLE,
     '',
@@ -251,10 +294,10 @@ export async function rollback(clients: number): Promise<string> {
     server('B'),
     '',
     `Every client connects to A and stays open ${MIN_UPTIME_MS} ms (healthy, docs/failure-path.md#pacing); \`moveClients\` then closes each with 4308 and B's URL. ` +
-      'The move to B is each connection\'s first step since it was healthy, so it is followed at once; the move back goes to a URL the connection left since, ' +
-      'so it waits one back-off (0–500 ms with the defaults) and is followed. The clients run in their own process, with the library\'s defaults; everything is counted at the servers. ' +
-      'Last open: from the step\'s first close to the last handshake at its target. Peak: the most handshakes the target accepted in one 100 ms slot from the step\'s start; ' +
-      'ideal: clients / the spread in 100 ms slots; overall: the step\'s handshakes over its last open. ' +
+      "The move to B is each connection's first step since it was healthy, so it is followed at once; the move back goes to a URL the connection left since, " +
+      "so it waits one back-off (0–500 ms with the defaults) and is followed. The clients run in their own process, with the library's defaults; everything is counted at the servers. " +
+      "Last open: from the step's first close to the last handshake at its target. Peak: the most handshakes the target accepted in one 100 ms slot from the step's start; " +
+      "ideal: clients / the spread in 100 ms slots; overall: the step's handshakes over its last open. " +
       `At the end: ${where} (of ${clients}); ${tally.states.closed ?? 0} \`closed\`; client errors: ${tallied(tally.errors.map((e) => e.code))}; ` +
       `\`reconnecting\` events: ${tally.reconnecting.length}${delays.length ? ` (waits ${Math.round(Math.min(...delays))}–${Math.round(Math.max(...delays))} ms)` : ''}; ` +
       `still on the way to B when the rollback began (so not moved back): ${r.notAtBWhenRolledBack}; preflight GETs: ${r.preflights}.`,
@@ -281,7 +324,10 @@ const runClients = (url: string, count: number) => {
     clearTimeout(settleTimer)
     const left = Math.max(...openedAt) + MIN_UPTIME_MS - now()
     if (left > 0) settleTimer = setTimeout(settle, left)
-    else (settled = true), say({ t: 'settled' })
+    else {
+      settled = true
+      say({ t: 'settled' })
+    }
   }
   const connections: Connection[] = Array.from({ length: count }, (_, i) => {
     const c = connect(url, { WebSocket: WebSocket as unknown as WebSocketConstructor })

@@ -11,7 +11,10 @@ const iife = join(here, '../packages/core/dist/followsocket.iife.js')
 
 export const SIZE_CASES = [
   { name: 'followsocket `connect`', code: `export { connect } from 'followsocket'` },
-  { name: 'followsocket/websocket `FollowWebSocket`', code: `export { FollowWebSocket } from 'followsocket/websocket'` },
+  {
+    name: 'followsocket/websocket `FollowWebSocket`',
+    code: `export { FollowWebSocket } from 'followsocket/websocket'`,
+  },
   { name: 'followsocket IIFE (everything)', file: iife },
   { name: 'partysocket `WebSocket`', code: `export { WebSocket } from 'partysocket'` },
   { name: 'reconnecting-websocket', code: `export { default } from 'reconnecting-websocket'` },
@@ -38,8 +41,14 @@ export async function measureSizes() {
 /** The size table of results.md and the README. */
 export const sizeTable = (rows) => {
   const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`
-  const lines = ['| import | minified (rolldown) | min+gzip, rolldown | min+gzip, esbuild | × followsocket connect |', '|---|---:|---:|---:|---:|']
-  for (const r of rows) lines.push(`| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} | ${kb(r.esbuild)} | ${(r.gzip / rows[0].gzip).toFixed(2)} |`)
+  const lines = [
+    '| import | minified (rolldown) | min+gzip, rolldown | min+gzip, esbuild | × followsocket connect |',
+    '|---|---:|---:|---:|---:|',
+  ]
+  for (const r of rows)
+    lines.push(
+      `| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} | ${kb(r.esbuild)} | ${(r.gzip / rows[0].gzip).toFixed(2)} |`,
+    )
   return lines.join('\n')
 }
 

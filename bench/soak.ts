@@ -153,7 +153,8 @@ function soakServer(
       startedAt ||= performance.now()
       index.set(ws, ++connections)
       open++
-      if (connections % 5000 === 0) log(`${kind}: ${connections} connections, ${((performance.now() - startedAt) / 1000).toFixed(1)} s`)
+      if (connections % 5000 === 0)
+        log(`${kind}: ${connections} connections, ${((performance.now() - startedAt) / 1000).toFixed(1)} s`)
       ws.once('close', () => {
         open--
         changed()
@@ -237,7 +238,18 @@ interface Measure {
 
 // The node types of a heap snapshot that are the program's values, as against V8's code, maps and
 // other bookkeeping ('code', 'hidden', 'object shape'), which the JIT grows as it optimises.
-const VALUES = ['object', 'closure', 'array', 'string', 'concatenated string', 'sliced string', 'number', 'regexp', 'symbol', 'bigint']
+const VALUES = [
+  'object',
+  'closure',
+  'array',
+  'string',
+  'concatenated string',
+  'sliced string',
+  'number',
+  'regexp',
+  'symbol',
+  'bigint',
+]
 
 /** The bytes the program's own values take in this process, from a heap snapshot. */
 const valuesInHeap = async (): Promise<number> => {
@@ -249,7 +261,10 @@ const valuesInHeap = async (): Promise<number> => {
   ])
   const file = writeHeapSnapshot(join(tmpdir(), `soak-${process.pid}-${Date.now()}.heapsnapshot`))
   try {
-    const { snapshot, nodes }: { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] } = JSON.parse(
+    const {
+      snapshot,
+      nodes,
+    }: { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] } = JSON.parse(
       readFileSync(file, 'utf8'),
     )
     const fields = snapshot.meta.node_fields
@@ -271,7 +286,9 @@ interface ClientConfig {
   snapshots: boolean
 }
 /** From the client's process to the bench. */
-type ChildReport = { t: 'checkpoint'; opens: number; at: Measure } | { t: 'closed'; resources: Resources; tally: SoakTally }
+type ChildReport =
+  | { t: 'checkpoint'; opens: number; at: Measure }
+  | { t: 'closed'; resources: Resources; tally: SoakTally }
 
 /**
  * The client's process: connects to `url`, reports its heap after GC and its active resources at
@@ -388,7 +405,9 @@ export async function nodeSoak(
         const report = await receive()
         if (report.t !== 'checkpoint') throw new Error(`soak: expected a checkpoint, got ${report.t}`)
         measured.push(report.at)
-        log(`${kind}: ${report.opens - 1} cycles, heap ${mb(report.at.heap)}, ${JSON.stringify(report.at.resources.all)}`)
+        log(
+          `${kind}: ${report.opens - 1} cycles, heap ${mb(report.at.heap)}, ${JSON.stringify(report.at.resources.all)}`,
+        )
         // After the last one, the client closes the connection itself.
         return measured.length < checkpoints.length
       },
@@ -410,7 +429,8 @@ export async function nodeSoak(
     if (closed.t !== 'closed') throw new Error(`soak: expected the report after close(), got ${closed.t}`)
     const closedAt = performance.now()
     const exitMs = Math.round(
-      (await Promise.race([exit, new Promise<number>((done) => setTimeout(done, 10_000, Infinity).unref())])) - closedAt,
+      (await Promise.race([exit, new Promise<number>((done) => setTimeout(done, 10_000, Infinity).unref())])) -
+        closedAt,
     )
     await server.when(() => server.open === 0, 'the server to see every socket closed')
     const { lost, duplicated } = server.tally(closed.tally.sent)
@@ -433,7 +453,9 @@ export async function nodeSoak(
       notes: [
         `${int(server.connections)} connections`,
         `heap halfway ${mb(half.heap)}; of the growth from ${int(first)} cycles to the end, V8's compiled code (code space) ${kb(b.code - a.code)} and the rest ${kb(b.heap - b.code - (a.heap - a.code))}`,
-        ...(kind === 'moves' ? [`${int(closed.tally.redirects)} redirect events, ${closed.tally.reconnecting} back-off waits`] : []),
+        ...(kind === 'moves'
+          ? [`${int(closed.tally.redirects)} redirect events, ${closed.tally.reconnecting} back-off waits`]
+          : []),
         `client errors: ${errors.join(', ') || 'none'}`,
         Number.isFinite(exitMs)
           ? `the process exited ${exitMs} ms after its report from \`closed\``
@@ -444,7 +466,8 @@ export async function nodeSoak(
     if (half.resources.timers !== a.resources.timers || half.resources.tcp !== a.resources.tcp)
       missed.push(`halfway: ${JSON.stringify(half.resources.all)}`)
     if (!Number.isFinite(exitMs)) missed.push('the process did not exit after close()')
-    if (kind === 'moves' && closed.tally.reconnecting) missed.push(`${closed.tally.reconnecting} moves waited a back-off`)
+    if (kind === 'moves' && closed.tally.reconnecting)
+      missed.push(`${closed.tally.reconnecting} moves waited a back-off`)
     const values = a.objects && half.objects && b.objects ? ([a.objects, half.objects, b.objects] as const) : undefined
     return { ...row, missed, tally: closed.tally, exitMs, values }
   } finally {
@@ -481,7 +504,9 @@ const BROWSER_SCRIPT = '../scripts/browser.mjs'
 
 const launch = async (): Promise<Browser> => {
   const { chromium } = await import('@playwright/test')
-  const { chromiumArgs, chromiumPath }: { chromiumArgs: string[]; chromiumPath(): string | undefined } = await import(BROWSER_SCRIPT)
+  const { chromiumArgs, chromiumPath }: { chromiumArgs: string[]; chromiumPath(): string | undefined } = await import(
+    BROWSER_SCRIPT
+  )
   const executablePath = chromiumPath()
   return chromium.launch({ args: chromiumArgs, ...(executablePath ? { executablePath } : {}) })
 }
@@ -497,7 +522,11 @@ const labWithPage = async (script: string) => {
 }
 
 /** `cycles` drops of one followsocket connection in Chromium (the built IIFE), measured through CDP. */
-export async function chromiumSoak(cycles: number, first: number, log: (line: string) => void = () => {}): Promise<SoakRow> {
+export async function chromiumSoak(
+  cycles: number,
+  first: number,
+  log: (line: string) => void = () => {},
+): Promise<SoakRow> {
   const lab = await labWithPage('followsocket.iife.js')
   const browser = await launch()
   try {
@@ -525,7 +554,9 @@ export async function chromiumSoak(cycles: number, first: number, log: (line: st
       'drops',
       async () => {
         measured.push(await measure())
-        log(`chromium: ${server.connections - 1} cycles, heap ${mb(measured.at(-1)!.heap)}, ${JSON.stringify(measured.at(-1))}`)
+        log(
+          `chromium: ${server.connections - 1} cycles, heap ${mb(measured.at(-1)!.heap)}, ${JSON.stringify(measured.at(-1))}`,
+        )
         return measured.length < checkpoints.length
       },
       (line) => log(`chromium ${line}`),
@@ -607,7 +638,10 @@ const tabClient = (connect: typeof Connect, url: string) => {
  * goes, in turn by close() (its page then joins again as the follower) and by closing its page
  * (a fresh page follows); the follower leads, stops sending, and the new follower starts.
  */
-export async function tabsSoak(count: number, log: (line: string) => void = () => {}): Promise<SoakRow & { handOverMs: number[] }> {
+export async function tabsSoak(
+  count: number,
+  log: (line: string) => void = () => {},
+): Promise<SoakRow & { handOverMs: number[] }> {
   const lab = await labWithPage('followsocket-tabs.iife.js')
   const browser = await launch()
   const arrivals = new Map<string, number>()
@@ -708,7 +742,9 @@ const int = (n: number) => n.toLocaleString('en-US')
 /** The section of bench/results.md, printed line by line as it goes. */
 export async function soak(quick = false): Promise<{ section: string; missed: string[] }> {
   const log = (line: string) => console.log(`  ${line}`)
-  const size = quick ? { node: 1000, chromium: 1000, tabs: 50, first: 100 } : { node: 20_000, chromium: 5000, tabs: 500, first: 1000 }
+  const size = quick
+    ? { node: 1000, chromium: 1000, tabs: 50, first: 100 }
+    : { node: 20_000, chromium: 5000, tabs: 500, first: 1000 }
   // Time depends on how busy the machine is: say how busy it was.
   const load = loadavg()[0]!.toFixed(1)
   const started = performance.now()
@@ -728,7 +764,10 @@ export async function soak(quick = false): Promise<{ section: string; missed: st
         ...row.notes,
         `in a second run, the program's values in a heap snapshot (V8's code and bookkeeping left out): ${mb(first)}, ${mb(half)} halfway, ${mb(end)} at the end (${kb(end - first)})`,
       ],
-      missed: [...row.missed, ...again.missed.filter((bar) => !bar.startsWith('heap')).map((bar) => `second run: ${bar}`)],
+      missed: [
+        ...row.missed,
+        ...again.missed.filter((bar) => !bar.startsWith('heap')).map((bar) => `second run: ${bar}`),
+      ],
     }
   }
   const rows: SoakRow[] = []

@@ -109,7 +109,14 @@ async function restart(lab: Lab, count: number, jitter: 'full' | 'none'): Promis
   await live.receivedCount(count * 10)
   const peakPerSecond = meter.stop()
   f.close()
-  return { scenario: `restart, jitter ${jitter}`, clients: count, recoveryMs, peakPerSecond, preflights: lab.count('/restart', 'get'), ...tally(live.received, count, 10) }
+  return {
+    scenario: `restart, jitter ${jitter}`,
+    clients: count,
+    recoveryMs,
+    peakPerSecond,
+    preflights: lab.count('/restart', 'get'),
+    ...tally(live.received, count, 10),
+  }
 }
 
 async function move(lab: Lab, count: number, spreadMs: number): Promise<StormResult> {
@@ -124,7 +131,9 @@ async function move(lab: Lab, count: number, spreadMs: number): Promise<StormRes
   // Each client is closed with 4308 and the new URL, spread uniformly over spreadMs
   // (what @followsocket/server's moveClients does).
   const clients = [...from.clients]
-  clients.forEach((client, i) => setTimeout(() => client.close(4308, lab.ws('/move-to')), (spreadMs * i) / clients.length))
+  clients.forEach((client, i) =>
+    setTimeout(() => client.close(4308, lab.ws('/move-to')), (spreadMs * i) / clients.length),
+  )
   sendHalf(f, 5, 10)
   await until(() => to.connections >= count && f.allOpen())
   const recoveryMs = Date.now() - started
