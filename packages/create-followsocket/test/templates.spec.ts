@@ -29,6 +29,7 @@ const OURS = {
   followsocket: 'packages/core',
   '@followsocket/react': 'packages/react',
   '@followsocket/vue': 'packages/vue',
+  '@followsocket/devtools': 'packages/devtools',
 } as const
 type Ours = keyof typeof OURS
 
