@@ -28,6 +28,14 @@ export interface Redirects {
    */
   cors(req: IncomingMessage, res: ServerResponse): void
   /**
+   * For the endpoint's own GET or HEAD, where a browser's preflight ends: answers `204 No Content`
+   * with `cors()`'s headers and returns true. Any other method: false, nothing touched. A 204,
+   * rather than the 426 a WebSocket endpoint usually answers a plain GET, keeps the page's
+   * console quiet: browsers log a fetch that answered 4xx or 5xx as an error. Discovery reads it
+   * as "a WebSocket endpoint is there" all the same.
+   */
+  endpoint(req: IncomingMessage, res: ServerResponse): boolean
+  /**
    * For Fetch-API servers (Bun.serve, Deno.serve, Workers, Hono): a moved GET or HEAD gets
    * what `request` answers, a moved `Upgrade: websocket` request what `upgrade` answers, as a
    * Response; undefined when no rule matches. A function rule that fails: a 500 Response.
@@ -54,6 +62,11 @@ export function createRedirects(options: RedirectOptions): Redirects {
     res.end()
   }
 
+  const cors = (req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, s, res.getHeader('vary'))))
+      res.setHeader(name, value)
+  }
+
   return {
     request(req, res) {
       if (!redirectable(req.method)) return false
@@ -68,10 +81,13 @@ export function createRedirects(options: RedirectOptions): Redirects {
       else if (located) answerUpgrade(socket, s.status, { location: located.upgrade })
       return located !== undefined
     },
-    cors(req, res) {
-      for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, s, res.getHeader('vary'))))
-        res.setHeader(name, value)
+    endpoint(req, res) {
+      if (!redirectable(req.method)) return false
+      cors(req, res)
+      res.writeHead(204, { 'cache-control': 'no-store' }).end()
+      return true
     },
+    cors,
     middleware(req, res, next) {
       if (!redirectable(req.method)) return next()
       let located: Located | undefined

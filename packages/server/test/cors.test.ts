@@ -101,3 +101,31 @@ describe("cors(req, res): the same headers on the endpoint's own answer", () => 
     expect(answer.headers.vary).toBe('Accept-Encoding, Origin')
   })
 })
+
+describe("endpoint(req, res): the endpoint's own GET answered quietly", () => {
+  const endpointServer = async (options: Omit<RedirectOptions, 'rules'>) => {
+    const redirects = createRedirects({ rules: { '/v1/live': TARGET }, ...options })
+    const server = await startServer()
+    servers.push(server)
+    server.app = (req, res) => redirects.endpoint(req, res)
+    return server
+  }
+
+  it('answers GET and HEAD with 204 No Content and the same CORS headers as cors()', async () => {
+    const server = await endpointServer({ origins: [APP] })
+    for (const method of ['GET', 'HEAD']) {
+      const answer = await get(server.http('/v2/live'), { origin: APP }, method)
+      expect(answer.status).toBe(204)
+      expect(answer.headers['access-control-allow-origin']).toBe(APP)
+      expect(answer.headers.vary).toBe('Origin')
+      expect(answer.headers['cache-control']).toBe('no-store')
+    }
+  })
+
+  it('leaves any other method to the app: false, nothing written', async () => {
+    const server = await endpointServer({ origins: '*' })
+    const answer = await get(server.http('/v2/live'), {}, 'POST')
+    // No app answered it: the test server's own 404 for a path with no endpoint.
+    expect(answer.status).toBe(404)
+  })
+})
