@@ -3,12 +3,13 @@
 // and every message logged, interleaved round by round. The bar: at least 0.9 of the throughput
 // without. `npx tsx bench/devtools.ts` runs it alone and replaces its section of bench/results.md;
 // `npm run bench` runs it with the rest.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rolldown } from 'rolldown'
 import { startBenchPage } from './browser'
+import { writeSection } from './fleet'
 
 export const DEVTOOLS_TITLE = '## Devtools: throughput with the panel open'
 
@@ -131,18 +132,6 @@ export async function devtoolsThroughput(rounds = 15): Promise<string> {
     '',
     `"Watched": \`mountDevtools()\` with the panel open and the connection passed to \`inspect()\`, so every message in and out goes through the recorder (its size and a preview into the log, which keeps 500) and the panel redraws the connection's card and log rows as it does for a person watching (as the last watched run ended, its counts line read "${shown.counts}", a redraw behind, and it showed ${shown.rows} log rows). "Without": the panel unmounted and the connection not inspected, as in a page that never loaded the devtools. The bar is 0.9 (docs/devtools.md#size). The page's main thread is idle about half of an echo run (a CPU profile of it): the server, in the same Node process as the browser's driver, sets the pace, and on a loaded machine two identical connections in one page, neither watched, differed by up to 20 % (an A/A run): read the ratio with that in mind.`,
   ].join('\n')
-}
-
-/** Replaces (or appends) this benchmark's section of results.md. */
-export const writeSection = (file: string, section: string) => {
-  const text = readFileSync(file, 'utf8')
-  const start = text.indexOf(DEVTOOLS_TITLE)
-  const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1)
-  const next =
-    start < 0
-      ? `${text.trimEnd()}\n\n${section}\n`
-      : `${text.slice(0, start)}${section}\n${end < 0 ? '' : text.slice(end)}`
-  writeFileSync(file, next)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -15,6 +15,7 @@ import { connect, type Connection, type WebSocketConstructor } from 'followsocke
 import WebSocket, { WebSocketServer } from 'ws'
 // bench/ does not depend on @followsocket/server: its source, as the fleet's backends use it.
 import { moveClients } from '../packages/server/src'
+import { until } from '../packages/server/test/fleet/roll'
 import { writeSection } from './fleet'
 
 export const ROLLBACK_TITLE = '## Rollback (A → B → A)'
@@ -89,21 +90,6 @@ const cpuTimes = () =>
     }),
     { idle: 0, total: 0 },
   )
-
-/** Resolves with the first IPC message from `proc` that passes `test`; rejects if it exits first. */
-const until = <M>(proc: ChildProcess, test: (message: M) => boolean, what: string): Promise<M> =>
-  new Promise((done, fail) => {
-    const onMessage = (message: M) => {
-      if (!test(message)) return
-      proc.off('message', onMessage)
-      proc.off('exit', onExit)
-      done(message)
-    }
-    const onExit = (code: number | null) =>
-      fail(new Error(`rollback: ${what}: the clients' process exited (${code}) first`))
-    proc.on('message', onMessage)
-    proc.once('exit', onExit)
-  })
 
 export interface StepResult {
   step: string

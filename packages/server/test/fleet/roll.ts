@@ -64,7 +64,7 @@ const child = (entry: string, env: Record<string, string>): ChildProcess =>
   )
 
 /** Resolves with the first IPC message from `proc` that passes `test`; rejects if it exits first. */
-const until = <M>(proc: ChildProcess, test: (message: M) => boolean, what: string): Promise<M> =>
+export const until = <M>(proc: ChildProcess, test: (message: M) => boolean, what: string): Promise<M> =>
   new Promise((done, fail) => {
     const onMessage = (message: M) => {
       if (!test(message)) return
