@@ -16,14 +16,21 @@ export type Target = string | URL
  */
 export type RuleFunction = (req: IncomingMessage | Request) => Target | undefined | null
 
+/**
+ * Decides per request whether a page origin (its Origin header as the browser sent it, `'null'`
+ * included) may read the answer: for origins no list can name in advance, such as a dev server
+ * on whatever port was free.
+ */
+export type OriginCheck = (origin: string) => boolean
+
 /** Who may read an answer cross-origin: shared by createRedirects() and createComeBackLater(). */
 export interface CorsOptions {
   /**
    * Page origins whose preflight may read the answer: a list (`'null'` admits the opaque
-   * origin a browser sends after a second origin change) or `'*'`. Default: none, so only
-   * same-origin pages can read it.
+   * origin a browser sends after a second origin change), `'*'`, or a function deciding per
+   * Origin. Default: none, so only same-origin pages can read it.
    */
-  origins?: readonly string[] | '*'
+  origins?: readonly string[] | '*' | OriginCheck
   /** Send `Access-Control-Allow-Credentials: true` (echoing the origin). Default false. */
   credentials?: boolean
 }
@@ -37,7 +44,7 @@ export interface RedirectOptions extends CorsOptions {
 
 /** CorsOptions after validation and defaults. */
 export interface CorsSettings {
-  origins: ReadonlySet<string> | '*'
+  origins: ReadonlySet<string> | '*' | OriginCheck
   credentials: boolean
 }
 
@@ -97,16 +104,21 @@ const path = z.string().refine((key) => key.startsWith('/') && !/[?#]/.test(key)
 /** The CORS fields of an options schema, shared by every helper that answers a preflight. */
 export const corsFields = {
   origins: z
-    .union([z.literal('*'), z.array(z.string().superRefine(custom(originProblem)))], {
-      error: 'must be a list of origins (which may hold "null") or "*"',
-    })
+    .union(
+      [
+        z.literal('*'),
+        z.array(z.string().superRefine(custom(originProblem))),
+        z.custom<OriginCheck>((value) => typeof value === 'function'),
+      ],
+      { error: 'must be a list of origins (which may hold "null"), "*", or a function (origin) => boolean' },
+    )
     .default([]),
   credentials: z.boolean({ error: 'must be true or false' }).default(false),
 }
 
 /** Refuses credentials with origins '*': put it on an object schema holding corsFields. */
 export const credentialsWithList = (
-  options: { origins: readonly string[] | '*'; credentials: boolean },
+  options: { origins: readonly string[] | '*' | OriginCheck; credentials: boolean },
   ctx: z.RefinementCtx,
 ) => {
   // Fetch refuses a credentialed response whose Access-Control-Allow-Origin is '*'.
@@ -124,10 +136,10 @@ export const corsSettings = ({
   origins,
   credentials,
 }: {
-  origins: readonly string[] | '*'
+  origins: readonly string[] | '*' | OriginCheck
   credentials: boolean
 }): CorsSettings => ({
-  origins: origins === '*' ? '*' : new Set(origins),
+  origins: origins === '*' || typeof origins === 'function' ? origins : new Set(origins),
   credentials,
 })
 

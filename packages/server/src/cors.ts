@@ -21,7 +21,11 @@ export const corsHeaders = (
   if (origins === '*' && !credentials) headers['access-control-allow-origin'] = '*'
   // 'null' is a real Origin value: the opaque origin a browser sends once a redirect chain
   // has crossed origins twice (Fetch standard, "tainted origin"). It is admitted only when listed.
-  else if (origin !== undefined && origins !== '*' && origins.has(origin)) {
+  else if (
+    origin !== undefined &&
+    origins !== '*' &&
+    (typeof origins === 'function' ? origins(origin) : origins.has(origin))
+  ) {
     headers['access-control-allow-origin'] = origin
     if (credentials) headers['access-control-allow-credentials'] = 'true'
   }

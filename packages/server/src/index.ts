@@ -3,4 +3,4 @@ export { createComeBackLater, type ComeBackLater, type ComeBackLaterOptions } fr
 export { moveClients, type MovableClient, type MoveOptions } from './move'
 export { drainClients, type DrainableClient, type DrainOptions } from './drain'
 export { FollowSocketConfigError, isFollowSocketConfigError } from './errors'
-export type { CorsOptions, RedirectOptions, RedirectStatus, RuleFunction, Target } from './config'
+export type { CorsOptions, OriginCheck, RedirectOptions, RedirectStatus, RuleFunction, Target } from './config'

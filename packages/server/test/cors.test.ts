@@ -57,6 +57,27 @@ describe("'null' and '*'", () => {
   })
 })
 
+describe('origins as a function', () => {
+  // A dev server takes whatever port is free: no list names it in advance.
+  const local = (origin: string) => /^http:\/\/(localhost|127\.0\.0\.1):\d+$/.test(origin)
+
+  it('echoes an origin the function admits, whatever its port, and no other', async () => {
+    expect((await preflight({ origins: local }, 'http://localhost:5176'))['access-control-allow-origin']).toBe(
+      'http://localhost:5176',
+    )
+    expect((await preflight({ origins: local }, 'http://127.0.0.1:41234'))['access-control-allow-origin']).toBe(
+      'http://127.0.0.1:41234',
+    )
+    expect((await preflight({ origins: local }, APP))['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it("is asked about 'null' like any other origin, and echoes it with credentials", async () => {
+    const headers = await preflight({ origins: (origin) => origin === 'null', credentials: true }, 'null')
+    expect(headers['access-control-allow-origin']).toBe('null')
+    expect(headers['access-control-allow-credentials']).toBe('true')
+  })
+})
+
 describe('credentials', () => {
   it('sends Access-Control-Allow-Credentials: true and echoes the admitted origin', async () => {
     const headers = await preflight({ origins: [APP], credentials: true }, APP)
