@@ -2,9 +2,15 @@ import * as z from 'zod'
 import { settle } from './config'
 import { closeCodeField, closeSpread, spreadMsField, type MovableClient } from './move'
 
-/** What drainClients needs of a server-side socket: a `ws` WebSocket is one. */
+/**
+ * What drainClients needs of a server-side socket: a way to learn that its closing handshake is
+ * done. A `ws` WebSocket says so with `once('close')`, a WHATWG WebSocket (Deno.upgradeWebSocket's
+ * socket) with its `close` event; Bun's ServerWebSocket has neither, and needs none: its close()
+ * runs the server's close handler and leaves it CLOSED before returning.
+ */
 export interface DrainableClient extends MovableClient {
-  once(event: 'close', listener: () => void): unknown
+  once?(event: 'close', listener: () => void): unknown
+  addEventListener?(type: 'close', listener: () => void, options: { once: true }): void
 }
 
 export interface DrainOptions {
@@ -42,8 +48,15 @@ export async function drainClients(
   const { spreadMs, code } = settle(options, drain)
   const closed: Promise<void>[] = []
   const drained = await closeSpread(clients, spreadMs, (client) => {
-    closed.push(new Promise((done) => client.once('close', () => done())))
-    client.close(code)
+    closed.push(
+      new Promise((done) => {
+        if (client.once) client.once('close', () => done())
+        else if (client.addEventListener) client.addEventListener('close', () => done(), { once: true })
+        client.close(code)
+        // A socket with no close event to wait for counts as closed when close() returns.
+        if (!client.once && !client.addEventListener) done()
+      }),
+    )
   })
   await Promise.all(closed)
   return { drained }
