@@ -1,6 +1,6 @@
 import { timerDelay } from './backoff'
 import { forget, remember } from './cache'
-import { closeSocket, endSocket, webSocketClass } from '#hops'
+import { endSocket, webSocketClass } from '#hops'
 import { diagnose, locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'
@@ -40,8 +40,12 @@ type Timer = ReturnType<typeof setTimeout>
 type Close = Omit<CloseInfo, 'willReconnect'>
 const noop = () => {}
 
-// How a socket that we ended ourselves (a missed heartbeat) closes: abnormally (RFC 6455 §7.1.5).
+// How a socket that we ended ourselves (a missed heartbeat, an unanswered close) closes:
+// abnormally (RFC 6455 §7.1.5).
 const DROPPED = { code: 1006, reason: '', wasClean: false }
+// How long close() leaves the server to finish the closing handshake: a silent or half-open peer
+// would hold the state 'closing' for 30 s (`ws`) or a minute (Chromium).
+const CLOSE_TIMEOUT_MS = 1000
 
 /**
  * Opens a WebSocket to `url` that follows redirects and reconnects. Returns at once; the first
@@ -64,7 +68,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   // `abort` cancels the fetches of that step.
   let generation = 0
   let abort = new AbortController()
-  let connectTimer: Timer | undefined
+  // The deadline of the socket's handshake, opening or closing.
+  let deadline: Timer | undefined
   let heartbeat: ReturnType<typeof setInterval> | undefined
   let pongTimer: Timer | undefined
   let cancelWait: (() => void) | undefined
@@ -91,7 +96,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     abort.abort()
     abort = new AbortController()
     cancelWait?.()
-    clearTimeout(connectTimer)
+    clearTimeout(deadline)
     clearInterval(heartbeat)
     clearTimeout(pongTimer)
   }
@@ -162,14 +167,14 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.binaryType = s.binaryType
     // The close event that follows says everything; `ws` (Node) throws on an unheard 'error'.
     ws.onerror = noop
-    connectTimer = setTimeout(() => {
+    deadline = setTimeout(() => {
       drop()
       handshakeFailed(
         new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target),
       )
     }, timerDelay(s.connectTimeoutMs))
     ws.onopen = () => {
-      clearTimeout(connectTimer)
+      clearTimeout(deadline)
       // A new location is announced once, when it is reached (not when a remembered one is tried).
       const moved = found?.redirected && target != requested && target != resolvedUrl
       resolvedUrl = target
@@ -203,7 +208,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       if (!s.heartbeat || event.data !== s.heartbeat.reply) receive(event.data)
     })
     ws.onclose = (event) => {
-      clearTimeout(connectTimer)
+      clearTimeout(deadline)
       if (state == 'open' || stopped) closed(event)
       else handshakeFailed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
     }
@@ -224,9 +229,11 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     halt()
     socket = undefined
     const close = { code, reason, wasClean }
-    const step = stopped ? undefined : afterClose(close, resolvedUrl!, requested, Date.now() - openedAt, pace, s, now())
-    if (!say('close', { ...close, willReconnect: !!step && willReconnect(step) })) return
-    if (!step) return void setState('closed')
+    // After close(), nothing is left to decide.
+    const step: Step = stopped
+      ? { kind: 'stop', pace }
+      : afterClose(close, resolvedUrl!, requested, Date.now() - openedAt, pace, s, now())
+    if (!say('close', { ...close, willReconnect: willReconnect(step) })) return
     if (step.kind == 'stop' && step.error && !say('error', step.error)) return
     carryOut(step)
   }
@@ -320,11 +327,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       if (stopped) return
       const ws = socket
       // First, so a code the WebSocket refuses (InvalidAccessError) changes nothing.
-      if (ws) closeSocket(ws, code, reason)
+      ws?.close(code, reason)
       stopped = true
       // Aborts a preflight in flight, cancels every timer and wait.
       halt()
-      setState(ws ? 'closing' : 'closed')
+      if (setState(ws ? 'closing' : 'closed') && ws)
+        deadline = setTimeout(() => {
+          drop()
+          closed(DROPPED)
+        }, CLOSE_TIMEOUT_MS)
     },
     reconnect() {
       // After the connection was given up, a reconnect() starts it afresh.

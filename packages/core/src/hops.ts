@@ -13,8 +13,7 @@ import { parseUrl, toHttp, toWs } from './url'
  *   `redirect: 'manual'`, so the chain is walked hop by hop and every target is checked against
  *   the policy *before* it is requested;
  * - what a GET that throws means (no CORS here: the network failed);
- * - where the WebSocket comes from (Node 20 has none of its own), how a socket is ended now, and
- *   how long close() waits for the server.
+ * - where the WebSocket comes from (Node 20 has none of its own), and how a socket is ended now.
  */
 
 const REDIRECT = [301, 302, 303, 307, 308]
@@ -51,18 +50,3 @@ export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstruct
 /** Ends a socket now: `ws` can drop the TCP connection at once (terminate), where close() waits for the server. */
 export const endSocket = (ws: WebSocket): void =>
   ((ws as WebSocket & { terminate?(): void }).terminate ?? ws.close).call(ws)
-
-// How long close() leaves the server to finish the closing handshake: `ws` would wait 30 s.
-const CLOSE_TIMEOUT_MS = 1000
-
-/**
- * Closes a socket, and ends it if the server does not finish the closing handshake within a
- * second (a silent or half-open peer), so close() is prompt and the process can exit.
- */
-export const closeSocket = (ws: WebSocket, code?: number, reason?: string): void => {
-  ws.close(code, reason)
-  const node = ws as WebSocket & { terminate?(): void; once?(type: 'close', listener: () => void): void }
-  if (!node.terminate || !node.once) return
-  const timer = setTimeout(() => node.terminate!(), CLOSE_TIMEOUT_MS)
-  node.once('close', () => clearTimeout(timer))
-}

@@ -3,8 +3,7 @@ import { test, expect } from './fixtures'
 import { installRecorder } from './recorder'
 
 // The network misbehaving in Chromium, through the lab's fault proxy (a real TCP proxy, another
-// origin for the page). What a browser cannot do is noted where it matters: it has no way to end
-// a socket whose server never answers the closing handshake.
+// origin for the page).
 
 let proxy: FaultProxy | undefined
 test.afterEach(async () => {
@@ -19,7 +18,19 @@ test.describe('network faults in Chromium', () => {
     app,
     lab,
   }) => {
-    const endpoint = lab.endpoint('/live', { echo: false })
+    // A healthy server answers each ping, so only the blackhole can stop the replies; what the
+    // app sent is kept apart from the heartbeat's traffic.
+    const sent: string[] = []
+    let all: () => void
+    const allThree = new Promise<void>((done) => (all = done))
+    lab.endpoint('/live', {
+      echo: false,
+      onMessage: (ws, data) => {
+        if (`${data}` === 'ping') return ws.send('pong')
+        sent.push(`${data}`)
+        if (sent.length === 3) all()
+      },
+    })
     proxy = await startFaultProxy({ port: lab.port })
     await installRecorder(app)
     await app.evaluate(
@@ -45,8 +56,37 @@ test.describe('network faults in Chromium', () => {
     })
     expect(buffered).toBe(3)
     proxy.set({ kind: 'none' })
-    expect(await endpoint.receivedCount(3)).toEqual(['a', 'b', 'c'])
+    await allThree
+    expect(sent).toEqual(['a', 'b', 'c'])
     await app.evaluate(() => window.rec.conns.c!.close())
+  })
+
+  test('close() against a server that never answers the closing handshake reaches closed within about a second', async ({
+    app,
+    lab,
+  }) => {
+    lab.endpoint('/live')
+    proxy = await startFaultProxy({ port: lab.port })
+    await installRecorder(app)
+    await app.evaluate(async (url) => {
+      window.rec.connect('c', url, { cache: false })
+      await window.rec.next('c', 'open')
+    }, proxy.ws('/live'))
+    proxy.set({ kind: 'blackhole' })
+    const { close, state, ms } = await app.evaluate(async () => {
+      const mark = window.rec.log.length
+      const started = performance.now()
+      window.rec.conns.c!.close()
+      const state = window.rec.conns.c!.state
+      const close = (await window.rec.next('c', 'close', mark)).payload
+      return { close, state, ms: performance.now() - started }
+    })
+    // Chromium alone would hold the socket (and the state) for a minute.
+    expect(state).toBe('closing')
+    expect(close).toMatchObject({ code: 1006, wasClean: false, willReconnect: false })
+    expect(await app.evaluate(() => window.rec.conns.c!.state)).toBe('closed')
+    expect(ms).toBeGreaterThanOrEqual(900)
+    expect(ms).toBeLessThan(3000)
   })
 
   test('connections reset as soon as they speak: at most one handshake and one preflight per attempt', async ({
