@@ -24,3 +24,7 @@ export const backoffDelay = (
 // for longer (or Infinity), which in a connection's life means "not before then".
 /** A delay any timer accepts: `ms` (>= 0, Infinity included) capped at the longest one. */
 export const timerDelay = (ms: number): number => Math.min(ms, 2 ** 31 - 1)
+
+// How long close() leaves the server to finish the closing handshake before the socket is ended:
+// a silent or half-open peer would hold it 30 s (`ws`) or a minute (Chromium).
+export const CLOSE_TIMEOUT_MS = 1000

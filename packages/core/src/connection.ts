@@ -1,7 +1,7 @@
-import { timerDelay } from './backoff'
+import { CLOSE_TIMEOUT_MS, timerDelay } from './backoff'
 import { forget, remember } from './cache'
 import { endSocket, webSocketClass } from '#hops'
-import { diagnose, locate, type Found } from './discovery'
+import { diagnose, discovers, locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'
 import {
@@ -43,9 +43,6 @@ const noop = () => {}
 // How a socket that we ended ourselves (a missed heartbeat, an unanswered close) closes:
 // abnormally (RFC 6455 §7.1.5).
 const DROPPED = { code: 1006, reason: '', wasClean: false }
-// How long close() leaves the server to finish the closing handshake: a silent or half-open peer
-// would hold the state 'closing' for 30 s (`ws`) or a minute (Chromium).
-const CLOSE_TIMEOUT_MS = 1000
 
 /**
  * Opens a WebSocket to `url` that follows redirects and reconnects. Returns at once; the first
@@ -118,8 +115,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   const start = async (then: Exclude<Then, object> = 'connect') => {
     halt()
     const g = generation
-    if (then == 'rediscover') forget(s, requested)
-    const discover = then == 'preflight' || s.discovery == 'preflight' || (then == 'rediscover' && s.discovery != 'off')
+    const discover = discovers(then, s)
     const callUrl = typeof url == 'function' && then != 'preflight'
     // Synchronously, so that reconnect() never leaves the state reading 'closed'.
     if (!setState(callUrl || discover ? 'resolving' : 'connecting')) return
@@ -132,7 +128,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         if (g !== generation) return
         requested = normaliseUrl(next)
       }
-      const found = await locate(requested, s, discover, then == 'preflight', abort.signal)
+      const found = await locate(requested, s, then, abort.signal)
       if (g === generation) open(found)
     } catch (error) {
       if (g === generation) failed(error as FollowSocketError, discover ? 'preflight' : undefined)

@@ -1,9 +1,10 @@
 import { timerDelay } from './backoff'
 import { FollowSocketError } from './errors'
-import { cached, remember } from './cache'
+import { cached, forget, remember } from './cache'
 import { refusal } from './diagnosis'
 import { followChain, unanswered } from '#hops'
 import { toHttp } from './url'
+import type { Then } from './next-step'
 import type { DiscoverySettings } from './options'
 import type { RedirectInfo, Resolution } from './types'
 
@@ -73,19 +74,27 @@ export const preflight = async (
 }
 
 /**
- * Where `url` leads for this attempt: a preflight when `discover`, else the cache (undefined
- * when it has nothing). `failed`: the direct handshake already failed, so a preflight that
- * finds no redirect throws what the endpoint's answer says about that failure.
+ * Whether an attempt that does `then` begins with a preflight: always in 'preflight' mode; after
+ * its direct handshake failed ('auto'); when a remembered location failed, unless discovery is off.
+ */
+export const discovers = (then: Exclude<Then, object>, s: DiscoverySettings): boolean =>
+  then == 'preflight' || s.discovery == 'preflight' || (then == 'rediscover' && s.discovery != 'off')
+
+/**
+ * Where `url` leads for an attempt that does `then`: a preflight where it discovers, else the
+ * cache (undefined when it has nothing). After a failed direct handshake ('preflight'), a
+ * preflight that finds no redirect throws what the endpoint's answer says about that failure.
+ * Only a preflight throws.
  */
 export const locate = async (
   url: string,
   s: DiscoverySettings,
-  discover: boolean,
-  failed?: boolean,
+  then: Exclude<Then, object>,
   signal?: AbortSignal,
 ): Promise<Found | undefined> => {
-  const found: Found | undefined = discover ? await preflight(url, s, signal) : cached(s, url)
-  if (failed && !found?.redirected) throw found!.refusal
+  if (then == 'rediscover') forget(s, url)
+  const found: Found | undefined = discovers(then, s) ? await preflight(url, s, signal) : cached(s, url)
+  if (then == 'preflight' && !found?.redirected) throw found!.refusal
   return found
 }
 

@@ -58,3 +58,7 @@ const probe = async (request: Get, at: URL, url: string, cause: unknown): Promis
 export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstructor => given ?? WebSocket
 
 export const endSocket = (ws: WebSocket): void => ws.close()
+
+// A browser gives no way to end a socket whose server never finishes the closing handshake:
+// FollowWebSocket closes as the browser's own WebSocket does.
+export const closeSocket = (ws: WebSocket, code?: number, reason?: string): void => ws.close(code, reason)

@@ -1,3 +1,4 @@
+import { CLOSE_TIMEOUT_MS } from './backoff'
 import { unreachable } from './diagnosis'
 import { FollowSocketError } from './errors'
 import type { Get } from './discovery'
@@ -13,7 +14,8 @@ import { parseUrl, toHttp, toWs } from './url'
  *   `redirect: 'manual'`, so the chain is walked hop by hop and every target is checked against
  *   the policy *before* it is requested;
  * - what a GET that throws means (no CORS here: the network failed);
- * - where the WebSocket comes from (Node 20 has none of its own), and how a socket is ended now.
+ * - where the WebSocket comes from (Node 20 has none of its own), how a socket is ended now, and
+ *   how long FollowWebSocket's close() waits for the server (connect() keeps its own deadline).
  */
 
 const REDIRECT = [301, 302, 303, 307, 308]
@@ -50,3 +52,15 @@ export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstruct
 /** Ends a socket now: `ws` can drop the TCP connection at once (terminate), where close() waits for the server. */
 export const endSocket = (ws: WebSocket): void =>
   ((ws as WebSocket & { terminate?(): void }).terminate ?? ws.close).call(ws)
+
+/**
+ * Closes a socket, and ends it if the server does not finish the closing handshake in time (a
+ * silent or half-open peer), so close() is prompt and the process can exit: `ws` would wait 30 s.
+ */
+export const closeSocket = (ws: WebSocket, code?: number, reason?: string): void => {
+  ws.close(code, reason)
+  const node = ws as WebSocket & { once?(type: 'close', listener: () => void): void }
+  if (!node.once) return
+  const timer = setTimeout(() => endSocket(ws), CLOSE_TIMEOUT_MS)
+  node.once('close', () => clearTimeout(timer))
+}

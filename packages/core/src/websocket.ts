@@ -1,5 +1,6 @@
 import { timerDelay } from './backoff'
-import { forget, remember } from './cache'
+import { closeSocket } from '#hops'
+import { remember } from './cache'
 import { locate, type Found } from './discovery'
 import { afterFailure, FRESH, type FoundVia, type Pace, type Then } from './next-step'
 import { FollowSocketError } from './errors'
@@ -65,7 +66,6 @@ export class FollowWebSocket extends EventTarget {
   #socket?: WebSocketLike
   #state = 0
   #binaryType?: BinaryType
-  #stopped = false
   #pace: Pace = FRESH
   // Aborts the preflight in flight when close() is called during discovery.
   #abort = new AbortController()
@@ -110,8 +110,8 @@ export class FollowWebSocket extends EventTarget {
     if (code !== undefined && code != 1000 && !(code >= 3000 && code < 5000))
       throw new DOMException(`close(${code})`, 'InvalidAccessError')
     if (this.#state > 1) return
-    this.#socket?.close(code, reason)
-    this.#stopped = true
+    // In Node within a second, though `ws` would wait 30 s for a silent server (see #hops).
+    if (this.#socket) closeSocket(this.#socket as WebSocket, code, reason)
     this.#abort.abort()
     this.#state = 2
     // A socket in its handshake reports its own error + close 1006; during discovery there is
@@ -121,14 +121,14 @@ export class FollowWebSocket extends EventTarget {
   }
 
   /** Finds the endpoint (as `then` says, see next-step.ts) and opens the socket. */
-  async #start(s: DiscoverySettings, protocols?: string | string[], then: Then = 'connect') {
-    if (then == 'rediscover') forget(s, this.url)
-    const discover = then == 'preflight' || s.discovery == 'preflight' || (then == 'rediscover' && s.discovery != 'off')
+  async #start(s: DiscoverySettings, protocols?: string | string[], then: Exclude<Then, object> = 'connect') {
     try {
-      const found = await locate(this.url, s, discover, then == 'preflight', this.#abort.signal)
-      if (!this.#stopped) this.#open(s, protocols, found)
+      const found = await locate(this.url, s, then, this.#abort.signal)
+      // Still CONNECTING: close() was not called meanwhile.
+      if (!this.#state) this.#open(s, protocols, found)
     } catch (error) {
-      if (!this.#stopped) this.#failed(s, protocols, error as FollowSocketError, discover ? 'preflight' : undefined)
+      // Only a preflight throws here.
+      if (!this.#state) this.#failed(s, protocols, error as FollowSocketError, 'preflight')
     }
   }
 

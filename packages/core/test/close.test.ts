@@ -119,6 +119,20 @@ describe('close() is prompt against a server that never finishes the closing han
     expect(performance.now() - started).toBeLessThan(3000)
   })
 
+  it('FollowWebSocket too: close() ends the socket after a second, with a close event (1006)', async () => {
+    const s = await mute()
+    const ws = new (FollowWebSocket.with({ WebSocket: NodeWebSocket, discovery: 'off', cache: false }))(s.url)
+    await new Promise((done) => ws.addEventListener('open', done))
+    const close = new Promise<CloseEvent>((done) => ws.addEventListener('close', (event) => done(event as CloseEvent)))
+    const started = performance.now()
+    ws.close()
+    expect(ws.readyState).toBe(ws.CLOSING)
+    const [event] = await Promise.all([close, ended(s.sockets[0]!)])
+    expect(event).toMatchObject({ code: 1006, wasClean: false })
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(performance.now() - started).toBeLessThan(3000)
+  })
+
   it('a socket dropped for a missed heartbeat is ended at once: the server sees its TCP connection close', async () => {
     const s = await mute()
     const c = connect(s.url, {
