@@ -1,12 +1,13 @@
 // The React twin of examples/vanilla: the same live chat, markup and banner, with useFollowSocket.
 import { useEffect, useState, type FormEvent } from 'react'
 import { useFollowSocket } from '@followsocket/react'
-import type { FollowSocketError, RedirectInfo } from 'followsocket'
+import type { FollowSocketError } from 'followsocket'
 import { banner } from './banner.js'
 import { chat, feedUrl } from './message.js'
 import { FeedMessage } from './feed'
 
-// ?feed= in the page's address, else VITE_FEED_URL when the app was built, else the demo's feed.
+// ?feed= in the page's address, else VITE_FEED_URL when the app was built, else the demo's feed
+// (message.js says which).
 const url = feedUrl(location, import.meta.env.VITE_FEED_URL)
 // The badge and the chat below are separate components on one connection: with share: true,
 // every useFollowSocket in the page with this URL and these options uses the same socket.
@@ -27,7 +28,6 @@ let keys = 0
 export function App() {
   const [feed, setFeed] = useState<Item[]>([])
   const [tick, setTick] = useState<number>()
-  const [redirect, setRedirect] = useState<RedirectInfo>()
   const [sendError, setSendError] = useState<FollowSocketError>()
   const [text, setText] = useState('')
   const add = (item: Omit<Item, 'key'>) => setFeed((feed) => [{ key: ++keys, ...item }, ...feed])
@@ -45,7 +45,6 @@ export function App() {
           : [{ key: ++keys, text: data.text, tag: new Date(data.at).toLocaleTimeString(), muted: false }, ...feed],
       )
     },
-    onRedirect: setRedirect,
     onOpen: () => setSendError(undefined),
     onError: (e) => {
       if (e.code === 'INVALID_MESSAGE')
@@ -53,17 +52,11 @@ export function App() {
     },
   })
 
-  // "The feed moved" stays up for a while after the move, then the banner says "Live." again.
-  useEffect(() => {
-    if (!redirect) return
-    const timer = setTimeout(() => setRedirect(undefined), 8000)
-    return () => clearTimeout(timer)
-  }, [redirect])
-
   useClock(state === 'reconnecting')
   // A skipped message is a note in the feed, not a reason the connection is down.
   const failure = sendError ?? (error?.code === 'INVALID_MESSAGE' ? undefined : error)
-  const b = banner({ state, error: failure, retry, redirect })
+  // "The feed moved" for as long as the socket is at another address than `url` (banner.js).
+  const b = banner({ state, url, resolvedUrl, error: failure, retry })
 
   const submit = (event: FormEvent) => {
     event.preventDefault()

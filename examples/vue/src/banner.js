@@ -62,13 +62,26 @@ const place = (url) => {
     return url
   }
 }
+/** The same endpoint, as followsocket normalises a URL (http: → ws:, https: → wss:, an empty path → /). */
+const sameEndpoint = (a, b) => {
+  try {
+    const [x, y] = [new URL(a), new URL(b)]
+    x.protocol = x.protocol.replace(/^http/, 'ws')
+    y.protocol = y.protocol.replace(/^http/, 'ws')
+    return x.href === y.href
+  } catch {
+    return a === b
+  }
+}
 
 /**
- * The banner for a connection right now.
- * @param {{ state: State, error?: Failure, retry?: Retry, redirect?: { to: string, via: string }, now?: number }} s
+ * The banner for a connection right now. "Moved" is read from where the connection is now
+ * (`resolvedUrl`) against the address it was given (`url`), not remembered from a `redirect`
+ * event: it shows exactly while the socket is at another address, and never after a move back.
+ * @param {{ state: State, url?: string, resolvedUrl?: string, error?: Failure, retry?: Retry, now?: number }} s
  * @returns {Banner}
  */
-export function banner({ state, error, retry, redirect, now = Date.now() }) {
+export function banner({ state, url, resolvedUrl, error, retry, now = Date.now() }) {
   const reason = error ? reasonFor(error) : ''
   switch (state) {
     case 'idle':
@@ -78,10 +91,10 @@ export function banner({ state, error, retry, redirect, now = Date.now() }) {
       if (error) return { tone: 'warn', text: `${reason} Reconnecting…`, retry: false }
       return { tone: 'info', text: 'Connecting to the live feed…', retry: false }
     case 'open':
-      if (redirect)
+      if (url && resolvedUrl && !sameEndpoint(url, resolvedUrl))
         return {
           tone: 'ok',
-          text: `The live feed moved to ${place(redirect.to)}. You are connected there.`,
+          text: `The live feed moved to ${place(resolvedUrl)}. You are connected there.`,
           retry: false,
         }
       return { tone: 'ok', text: 'Live.', retry: false }
