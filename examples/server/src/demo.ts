@@ -33,10 +33,14 @@ const STATIC: [string, string][] = [
 const CDN = /https:\/\/unpkg\.com\/followsocket@[^/]+\/dist\//g
 // Its "Devtools" toggle imports @followsocket/devtools from the CDN the same way.
 const DEVTOOLS_CDN = /https:\/\/unpkg\.com\/@followsocket\/devtools@[^/]+\/dist\//g
-const localBuild = (prefix: string, file: string, body: Buffer) =>
-  prefix === '/vanilla/' && extname(file) === '.html'
-    ? String(body).replace(CDN, '/followsocket/').replace(DEVTOOLS_CDN, '/devtools/')
-    : body
+// Each app's page names the demo's feed in a <meta name="followsocket-feed"> (the apps' message.js
+// reads it), so the apps connect to this demo's feed on whatever port it runs.
+const APPS = ['/vanilla/', '/react/', '/vue/']
+const localBuild = (prefix: string, file: string, body: Buffer, feed: string) => {
+  if (!APPS.includes(prefix) || extname(file) !== '.html') return body
+  const page = String(body).replace('<head>', `<head>\n  <meta name="followsocket-feed" content="${feed}">`)
+  return prefix === '/vanilla/' ? page.replace(CDN, '/followsocket/').replace(DEVTOOLS_CDN, '/devtools/') : page
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,13 +50,13 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 }
 
-async function serveStatic(path: string, res: ServerResponse): Promise<boolean> {
+async function serveStatic(path: string, res: ServerResponse, feed: string): Promise<boolean> {
   for (const [prefix, dir] of STATIC) {
     if (!path.startsWith(prefix)) continue
     const file = normalize(join(dir, path.slice(prefix.length) || 'index.html'))
     if (!file.startsWith(dir)) break
     try {
-      const body = localBuild(prefix, file, await readFile(file))
+      const body = localBuild(prefix, file, await readFile(file), feed)
       res
         .writeHead(200, {
           'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
@@ -131,7 +135,7 @@ export async function startDemo({ host = '127.0.0.1', port = 5173 } = {}): Promi
     try {
       if (path === '/') return void res.writeHead(302, { location: '/panel/' }).end()
       if (await control(live, req, res, path)) return
-      if (await serveStatic(path, res)) return
+      if (await serveStatic(path, res, live.v1)) return
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
     } catch (error) {
       res.writeHead(500).end(String(error))

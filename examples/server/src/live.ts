@@ -8,11 +8,21 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createComeBackLater, createRedirects, moveClients, type ComeBackLater } from '@followsocket/server'
 
+/**
+ * The origins of apps on a development server on this machine, whatever port it took: an app made
+ * by `npm create followsocket` runs on Vite's http://localhost:<port>, the next port free beside
+ * the demo, or on http://127.0.0.1:<port>.
+ */
+export const DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1):\d{1,5}$/
+
 export interface LiveOptions {
   host: string
   /** Port of the old address (A); the new one (B) is the next port. */
   port: number
-  /** Origin of the pages that connect (the demo's own origin). */
+  /**
+   * Origin of the pages that connect (the demo's own origin). A's answers admit it and any
+   * DEV_ORIGIN, so that an app on a dev server beside the demo can read them too.
+   */
   appOrigin: string
 }
 
@@ -68,6 +78,12 @@ type Message = { type: 'tick'; n: number; at: string } | { type: 'chat'; id: str
 
 export async function startLive(options: LiveOptions): Promise<Live> {
   const { host, port, appOrigin } = options
+  const admits = (origin: string) => origin === appOrigin || DEV_ORIGIN.test(origin)
+  // What A's own answers (the 426, the 401) allow: the page's origin when admitted.
+  const allowed = (req: IncomingMessage) => {
+    const origin = req.headers.origin
+    return origin !== undefined && admits(origin) ? origin : null
+  }
   const v1 = `ws://${host}:${port}/v1/live`
   const v2 = `ws://${host}:${port + 1}/v2/live`
   let moved = false
@@ -115,7 +131,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
   // (docs/discovery.md#what-browsers-can-and-cannot-see).
   const redirects = createRedirects({
     rules: (req) => (moved && new URL(req.url ?? '/', 'http://x').pathname === '/v1/live' ? v2 : undefined),
-    origins: [appOrigin],
+    origins: admits,
   })
   const twin = (res: ServerResponse, allow: string | null) =>
     res
@@ -130,14 +146,18 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     // Readable by the app's origin, so its client can tell a refused sign-in from an outage.
     if (signIn && req.url?.startsWith('/v1/live'))
       return void res
-        .writeHead(401, { 'access-control-allow-origin': appOrigin, vary: 'Origin', 'content-length': '0' })
+        .writeHead(401, {
+          ...(allowed(req) ? { 'access-control-allow-origin': allowed(req)! } : {}),
+          vary: 'Origin',
+          'content-length': '0',
+        })
         .end()
     if (later && req.url?.startsWith('/v1/live')) {
       answeredLater.push({ kind: 'get', at: Date.now() })
       return later.request(req, res)
     }
     if (redirects.request(req, res)) return
-    if (req.url?.startsWith('/v1/live')) return twin(res, appOrigin)
+    if (req.url?.startsWith('/v1/live')) return twin(res, allowed(req))
     res.writeHead(404).end()
   })
   serverA.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -236,7 +256,7 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       if (later) return
       maintenanceUntil = Date.now() + seconds * 1000
       answeredLater.length = 0 // this maintenance's answers only: a long-running demo keeps no history
-      later = createComeBackLater({ retryAfter: seconds, origins: [appOrigin] })
+      later = createComeBackLater({ retryAfter: seconds, origins: admits })
       for (const client of wssA.clients) client.close(1012, 'maintenance')
       reopen = setTimeout(() => {
         later = undefined
