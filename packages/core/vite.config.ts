@@ -51,9 +51,9 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: iife
         ? {}
         : {
-            // '#hops' stays an import, resolved when the package is used: package.json maps it to
-            // hops.browser.js for bundlers targeting browsers and to hops.js elsewhere.
-            external: ['mitt', '#hops'],
+            // '#runtime' stays an import, resolved when the package is used: package.json maps it to
+            // runtime.browser.js for bundlers targeting browsers and to runtime.js elsewhere.
+            external: ['mitt', '#runtime'],
             output: (['es', 'cjs'] as const).map((format) => ({
               format,
               chunkFileNames: `shared-[hash].${format === 'es' ? 'js' : 'cjs'}`,
@@ -67,8 +67,8 @@ export default defineConfig(({ mode }) => {
               websocket: 'src/websocket.ts',
               store: 'src/store.ts',
               tabs: 'src/tabs.ts',
-              hops: 'src/hops.ts',
-              'hops.browser': 'src/hops.browser.ts',
+              runtime: 'src/runtime.ts',
+              'runtime.browser': 'src/runtime.browser.ts',
             }) as Record<string, string>,
         name: 'FollowSocket',
         formats: iife ? ['iife'] : undefined, // else ES + CJS, from the outputs above
@@ -79,9 +79,9 @@ export default defineConfig(({ mode }) => {
       include: ['test/**/*.test.ts'],
       testTimeout: 15000,
     },
-    // The <script> builds run in browsers: '#hops' is the browser's (see package.json "imports").
+    // The <script> builds run in browsers: '#runtime' is the browser's (see package.json "imports").
     resolve: { conditions: iife ? ['@followsocket/source', 'browser'] : ['@followsocket/source'] },
-    // Tests run in Node on the source: '#hops' is the source of the Node walk there.
+    // Tests run in Node on the source: '#runtime' is the source of the Node walk there.
     ssr: { resolve: { conditions: ['@followsocket/source', 'module', 'node', 'development|production'] } },
   }
 })

@@ -1,6 +1,6 @@
 import { CLOSE_TIMEOUT_MS, timerDelay } from './backoff'
-import { forget, remember } from './cache'
-import { endSocket, webSocketClass } from '#hops'
+import { forget, remember } from './redirect-cache'
+import { endSocket, webSocketClass } from '#runtime'
 import { diagnose, discovers, locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'

@@ -1,8 +1,8 @@
 import { timerDelay } from './backoff'
 import { FollowSocketError } from './errors'
-import { cached, forget, remember } from './cache'
+import { cached, forget, remember } from './redirect-cache'
 import { refusal } from './diagnosis'
-import { followChain, unanswered } from '#hops'
+import { followChain, unanswered } from '#runtime'
 import { toHttp } from './url'
 import type { Then } from './next-step'
 import type { DiscoverySettings } from './options'
@@ -24,7 +24,7 @@ export interface Found extends Omit<Resolution, 'via'> {
 /**
  * Preflights `url` (ws form) with a plain GET of its http(s) twin (a simple CORS request: no
  * custom headers, so no OPTIONS round trip) and returns where it ends; how the chain is
- * followed, and what a GET that throws means, depend on the runtime (see #hops). Redirects are
+ * followed, and what a GET that throws means, depend on the runtime (see #runtime). Redirects are
  * cached. `signal` aborts it (close()). Throws the diagnosis of a GET nobody answered (in a
  * browser: CORS, a server that is down or a chain that leads nowhere), DISCOVERY_TIMEOUT, or the
  * policy's error for a refused hop.

@@ -22,7 +22,7 @@ export type {
   WebSocketLike,
 } from './types'
 export type { StandardSchemaV1 } from './standard-schema'
-export type { CacheMode } from './cache'
+export type { CacheMode } from './redirect-cache'
 
 /** The package version, for bug reports. */
 export const version = '0.1.0'

@@ -1,6 +1,6 @@
 import { backoffDelay, type ReconnectOptions } from './backoff'
 import { isFinal, type FollowSocketError } from './errors'
-import { movedTo, type RedirectPolicy } from './policy'
+import { movedTo, type RedirectPolicy } from './redirect-policy'
 import type { CloseInfo, RedirectInfo } from './types'
 
 /**

@@ -1,7 +1,7 @@
 import type { ReconnectOptions } from './backoff'
-import type { CacheMode } from './cache'
+import type { CacheMode } from './redirect-cache'
 import { FollowSocketError } from './errors'
-import { compileOrigin } from './policy'
+import { compileOrigin } from './redirect-policy'
 import type { StandardSchemaV1 } from './standard-schema'
 import type {
   BinaryType,

@@ -1,4 +1,4 @@
-import { cached } from './cache'
+import { cached } from './redirect-cache'
 import { preflight } from './discovery'
 import { discoverySettings } from './options'
 import type { Resolution, ResolveOptions } from './types'

@@ -1,7 +1,7 @@
 import { connect, type Connection } from './connection'
 import { FollowSocketError, isFollowSocketError } from './errors'
 import { CONNECTION_EVENTS } from './events'
-import { acquire, IDLE, type Live, type Snapshot } from './live'
+import { acquire, IDLE, type Hold, type Snapshot } from './page-sharing'
 import { settings } from './options'
 import { HANDLER, restartKey } from './restart-key'
 import type { ConnectionEvents, ConnectOptions, SendData, UrlSource } from './types'
@@ -10,7 +10,7 @@ import type { ConnectionEvents, ConnectOptions, SendData, UrlSource } from './ty
 // and @followsocket/vue only subscribe and render (TanStack Query keeps its rules in query-core
 // the same way). Not part of the main entry: `connect` alone stays within its size budget.
 
-export type { RetryInfo, Snapshot } from './live'
+export type { RetryInfo, Snapshot } from './page-sharing'
 export { restartKey }
 
 export type SnapshotField = keyof Snapshot
@@ -119,7 +119,7 @@ const loadTabs = () =>
  */
 export function createStore<T = unknown>(input: () => StoreInput<T>): ConnectionStore<T> {
   let snapshot: Snapshot<T> = IDLE
-  let live: Live<T> | undefined
+  let live: Hold<T> | undefined
   let stopped = false
   // send() before the first connection exists (a child's mount effect runs before its parent's).
   const pending: SendData[] = []
@@ -149,7 +149,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     }
     const open =
       options?.share == 'tabs' ? () => tabs!.connect(...latest(input, 'tabs')) : () => connect(...latest(input))
-    let held: Live<T>
+    let held: Hold<T>
     try {
       held = acquire(options?.share ? restartKey(url, options) : undefined, open)
     } catch (error) {

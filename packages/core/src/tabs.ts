@@ -1,4 +1,4 @@
-import { remember } from './cache'
+import { remember } from './redirect-cache'
 import { connect as connectHere, type Connection } from './connection'
 import { FollowSocketError } from './errors'
 import { CONNECTION_EVENTS, createEvents } from './events'

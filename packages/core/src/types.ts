@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from './standard-schema'
 import type { ReconnectOptions } from './backoff'
-import type { CacheMode } from './cache'
+import type { CacheMode } from './redirect-cache'
 import type { FollowSocketError } from './errors'
 
 export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>)

@@ -1,11 +1,11 @@
 import { timerDelay } from './backoff'
-import { closeSocket } from '#hops'
-import { remember } from './cache'
+import { closeSocket } from '#runtime'
+import { remember } from './redirect-cache'
 import { locate, type Found } from './discovery'
 import { afterFailure, FRESH, type FoundVia, type Pace, type Then } from './next-step'
 import { FollowSocketError } from './errors'
 import { discoverySettings, validProtocols, type DiscoverySettings } from './options'
-import { movedTo } from './policy'
+import { movedTo } from './redirect-policy'
 import type { BinaryType, DiscoveryOptions, WebSocketConstructor, WebSocketLike } from './types'
 import { normaliseUrl } from './url'
 
@@ -110,7 +110,7 @@ export class FollowWebSocket extends EventTarget {
     if (code !== undefined && code != 1000 && !(code >= 3000 && code < 5000))
       throw new DOMException(`close(${code})`, 'InvalidAccessError')
     if (this.#state > 1) return
-    // In Node within a second, though `ws` would wait 30 s for a silent server (see #hops).
+    // In Node within a second, though `ws` would wait 30 s for a silent server (see #runtime).
     if (this.#socket) closeSocket(this.#socket as WebSocket, code, reason)
     this.#abort.abort()
     this.#state = 2

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { FollowSocketError, type ErrorCode } from '../src'
 import { parseRetryAfter } from '../src/diagnosis'
 import { afterClose, afterFailure, FRESH, type DecisionSettings, type Pace, type Step } from '../src/next-step'
-import { checkHop, compileOrigin } from '../src/policy'
+import { checkHop, compileOrigin } from '../src/redirect-policy'
 import { isSecure, normaliseUrl, toHttp } from '../src/url'
 
 // A fixed seed keeps CI deterministic (the same cases every run); FC_SEED explores others.

@@ -4,7 +4,7 @@
 import type { ErrorCode } from '../errors'
 import { isFollowSocketError } from '../errors'
 import type { DiscoverySettings } from '../options'
-import { checkHop } from '../policy'
+import { checkHop } from '../redirect-policy'
 import { parseUrl, toHttp, toWs } from '../url'
 import { corsCheck, type Cors } from './cors'
 import { get, handshake, type Handshake, type Net } from './http'

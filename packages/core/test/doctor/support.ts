@@ -23,7 +23,7 @@ export const CLI = join(core, 'dist/cli.js')
 // src/cli is read with its subfolders (cli/fixes/).
 const sources = [
   ...readdirSync(join(core, 'src/cli'), { recursive: true }).map((f) => join(core, 'src/cli', String(f))),
-  ...['policy.ts', 'url.ts', 'errors.ts', 'options.ts'].map((f) => join(core, 'src', f)),
+  ...['redirect-policy.ts', 'url.ts', 'errors.ts', 'options.ts'].map((f) => join(core, 'src', f)),
 ]
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build core first (cd packages/core && npm run build)`)
 const stale = sources.find((file) => statSync(file).mtimeMs > statSync(CLI).mtimeMs)

@@ -1,9 +1,10 @@
 import type { Connection } from './connection'
 import type { ConnectionEvents, ReconnectingInfo } from './types'
 
-// One connection and the snapshot its events make: what a binding's store shows. A store has one of
-// its own, or (share: true, docs/sharing.md#in-the-page) joins the one the page keeps for its
-// restart key, so that ten components on one feed open one socket and all see the same snapshot.
+// Page-level sharing: one connection and the snapshot its events make, held by the bindings' stores
+// that show it. A store holds one of its own, or (share: true, docs/sharing.md#in-the-page) a hold
+// on the one the page keeps for its restart key, so that ten components on one feed open one
+// socket and all see the same snapshot.
 
 /** A pending reconnect wait: enough for a countdown and a "Retry now" button. */
 export type RetryInfo = Pick<ReconnectingInfo, 'attempt' | 'delayMs'> & {
@@ -36,7 +37,7 @@ export const IDLE: Snapshot<any> = {
   retry: undefined,
 }
 
-export interface Live<T> {
+export interface Hold<T> {
   readonly connection: Connection<T>
   readonly snapshot: Snapshot<T>
   /** Calls `watcher` with every new snapshot; returns the function that stops it. */
@@ -46,13 +47,13 @@ export interface Live<T> {
 }
 
 // The page's shared connections, by restart key. A closed one is not joined: it is replaced.
-const shared = new Map<string, Live<any> & { holds: number }>()
+const shared = new Map<string, Hold<any> & { holds: number }>()
 
 /**
  * A hold on a connection: the page's shared one for `key` (opened by `open` if there is none,
  * or none that is still usable), or, with no key, a connection of its own.
  */
-export const acquire = <T>(key: string | undefined, open: () => Connection<T>): Live<T> => {
+export const acquire = <T>(key: string | undefined, open: () => Connection<T>): Hold<T> => {
   const found = key === undefined ? undefined : shared.get(key)
   if (found && found.connection.state != 'closed') {
     found.holds++
@@ -69,7 +70,8 @@ export const acquire = <T>(key: string | undefined, open: () => Connection<T>): 
       return () => watchers.delete(watcher)
     },
     release() {
-      if (--live.holds) return
+      live.holds--
+      if (live.holds) return
       if (shared.get(key!) === live) shared.delete(key!)
       connection.close()
     },

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
-// Which redirect walk ships where (package.json "imports" → #hops): a bundle for browsers
-// carries the one-request follow of hops.browser.js, anything else the hop-by-hop walk of hops.js.
+// Which redirect walk ships where (package.json "imports" → #runtime): a bundle for browsers
+// carries the one-request follow of runtime.browser.js, anything else the hop-by-hop walk of runtime.js.
 // Checked on the build users install, with the two bundlers the size budget is measured with.
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 const entry = `${root}/dist/followsocket.js`
@@ -33,17 +33,17 @@ const rolldownInputs = async (platform: 'browser' | 'node') => {
 }
 
 const walks = (inputs: string[]) => ({
-  browser: inputs.some((path) => path.endsWith('dist/hops.browser.js')),
-  node: inputs.some((path) => path.endsWith('dist/hops.js')),
+  browser: inputs.some((path) => path.endsWith('dist/runtime.browser.js')),
+  node: inputs.some((path) => path.endsWith('dist/runtime.js')),
 })
 
-describe('#hops: the redirect walk each runtime gets', () => {
-  it('esbuild: browsers get hops.browser.js, Node gets hops.js', async () => {
+describe('#runtime: the redirect walk each runtime gets', () => {
+  it('esbuild: browsers get runtime.browser.js, Node gets runtime.js', async () => {
     expect(walks(await esbuildInputs('browser'))).toEqual({ browser: true, node: false })
     expect(walks(await esbuildInputs('node'))).toEqual({ browser: false, node: true })
   })
 
-  it('rolldown: browsers get hops.browser.js, Node gets hops.js', async () => {
+  it('rolldown: browsers get runtime.browser.js, Node gets runtime.js', async () => {
     expect(walks(await rolldownInputs('browser'))).toEqual({ browser: true, node: false })
     expect(walks(await rolldownInputs('node'))).toEqual({ browser: false, node: true })
   })
@@ -54,15 +54,15 @@ describe('#hops: the redirect walk each runtime gets', () => {
       expect(code, file).toContain('redirected')
       expect(code, file).not.toMatch(/301,\s*302,\s*303,\s*307,\s*308/)
     }
-    expect(readFileSync(`${root}/dist/hops.js`, 'utf8')).toMatch(/301,\s*302,\s*303,\s*307,\s*308/)
+    expect(readFileSync(`${root}/dist/runtime.js`, 'utf8')).toMatch(/301,\s*302,\s*303,\s*307,\s*308/)
   })
 
-  it('Node resolves #hops to the hop walk, for import and for require', () => {
+  it('Node resolves #runtime to the hop walk, for import and for require', () => {
     const resolve = (type: string, code: string) =>
       execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: root, encoding: 'utf8' }).trim()
-    expect(resolve('module', `console.log(import.meta.resolve('#hops'))`)).toBe(
-      pathToFileURL(`${root}/dist/hops.js`).href,
+    expect(resolve('module', `console.log(import.meta.resolve('#runtime'))`)).toBe(
+      pathToFileURL(`${root}/dist/runtime.js`).href,
     )
-    expect(resolve('commonjs', `console.log(require.resolve('#hops'))`)).toBe(`${root}/dist/hops.cjs`)
+    expect(resolve('commonjs', `console.log(require.resolve('#runtime'))`)).toBe(`${root}/dist/runtime.cjs`)
   })
 })

@@ -1,5 +1,5 @@
 import type { DiscoverySettings } from './options'
-import { checkChain } from './policy'
+import { checkChain } from './redirect-policy'
 import type { Hop, Resolution } from './types'
 
 export type CacheMode = 'memory' | 'local' | false

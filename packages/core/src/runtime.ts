@@ -3,13 +3,13 @@ import { unreachable } from './diagnosis'
 import { FollowSocketError } from './errors'
 import type { Get } from './discovery'
 import type { DiscoverySettings } from './options'
-import { checkHop } from './policy'
+import { checkHop } from './redirect-policy'
 import type { Hop, WebSocketConstructor } from './types'
 import { parseUrl, toHttp, toWs } from './url'
 
 /**
- * What differs outside browsers (Node, Deno, Bun); browsers load hops.browser.ts instead (the
- * "browser" condition of `#hops` in package.json), so they do not carry any of it:
+ * What differs outside browsers (Node, Deno, Bun); browsers load runtime.browser.ts instead (the
+ * "browser" condition of `#runtime` in package.json), so they do not carry any of it:
  * - how a preflight follows a redirect chain: these runtimes give real statuses with
  *   `redirect: 'manual'`, so the chain is walked hop by hop and every target is checked against
  *   the policy *before* it is requested;

@@ -2,13 +2,13 @@ import { hidden, nowhere, refusal, unreachable } from './diagnosis'
 import type { Get } from './discovery'
 import type { FollowSocketError } from './errors'
 import type { DiscoverySettings } from './options'
-import { checkHop } from './policy'
+import { checkHop } from './redirect-policy'
 import type { Hop, WebSocketConstructor } from './types'
 import { toWs } from './url'
 
 /**
- * What differs in browsers (the "browser" condition of `#hops` in package.json; other runtimes
- * load hops.ts). Browsers hide redirect statuses from fetch ('manual' gives an opaque response
+ * What differs in browsers (the "browser" condition of `#runtime` in package.json; other runtimes
+ * load runtime.ts). Browsers hide redirect statuses from fetch ('manual' gives an opaque response
  * with status 0), so one request follows the whole chain and reports only where it ended, which
  * is checked as one step from the start. A GET that throws is probed (below). Every browser has
  * a WebSocket, and its close() is all there is to end one.
