@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { movedTo } from '../../core/src/policy'
+import { movedTo } from '../../core/src/redirect-policy'
 import { moveReason, MAX_REASON_BYTES } from '../src/move'
 import { locate } from '../src/rules'
 import { answerUpgrade } from '../src/upgrade'
