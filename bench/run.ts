@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in one run, printed side by side with the peers and written
 // to bench/results.md and bench/results.svg (which the README shows).
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +8,7 @@ import { measureSizes, sizeTable } from './size.mjs'
 import { openLatency, receiveCost, throughput, type ThroughputResult } from './browser'
 import { storm } from './storm'
 import { chart } from './chart'
-import { fleet } from './fleet'
+import { fleet, writeSection } from './fleet'
 import { rollback } from './rollback'
 import { devtoolsThroughput } from './devtools'
 
@@ -84,6 +84,14 @@ out(`\n${await rollback(quick ? 200 : 2000)}`)
 
 out(`\n${await devtoolsThroughput(quick ? 2 : 15)}`)
 
-writeFileSync(join(here, 'results.md'), lines.join('\n') + '\n')
+// Sections of benches this run does not include (the soak: npm run soak) are kept as they were.
+const results = join(here, 'results.md')
+const before = readFileSync(results, 'utf8')
+  .split(/\n(?=## )/)
+  .slice(1)
+const written = `${lines.join('\n')}\n`
+writeFileSync(results, written)
+for (const section of before)
+  if (!written.includes(`\n${section.split('\n', 1)[0]}\n`)) writeSection(results, section.trimEnd())
 writeFileSync(join(here, 'results.svg'), chart(sizes, latency, rates))
 console.log(`\nwrote bench/results.md and bench/results.svg`)
