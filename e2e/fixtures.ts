@@ -38,7 +38,7 @@ export interface Fixtures {
 }
 
 /** A port from the OS; startDemo also needs the next two, so a clash means another try. */
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((done, fail) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number }
@@ -77,9 +77,10 @@ export const test = base.extend<Fixtures>({
     page.on('pageerror', (error) => errors.push(String(error)))
     // The demo never reaches the internet (the vanilla app's CDN <script> is served from the
     // workspace's build): a request that would leave this machine is refused and fails the test.
+    // localhost is this machine too: a created app's dev server (Vite) prints its address so.
     const outside: string[] = []
     await page.context().route(
-      (url) => url.hostname !== '127.0.0.1',
+      (url) => url.hostname !== '127.0.0.1' && url.hostname !== 'localhost',
       (route) => {
         outside.push(route.request().url())
         return route.abort()

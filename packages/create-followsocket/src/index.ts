@@ -6,7 +6,7 @@ import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { UsageError, create } from './create.js'
-import { TEMPLATES } from './templates.js'
+import { DEMO_FEED, TEMPLATES } from './templates.js'
 
 const USAGE = `Usage: npm create followsocket@latest <folder> -- --template <name>
 
@@ -47,7 +47,7 @@ Next:
   cd ${cd.includes(' ') ? JSON.stringify(cd) : cd}
   ${pm} install && ${pm} run dev
 
-It connects to the followsocket demo's feed; point it at yours with ?feed=wss://your.server/live in the page's address${template === 'vanilla' ? '' : ', or VITE_FEED_URL when you build'}.`)
+It connects to the live feed of the followsocket demo (npm run demo in the followsocket repository), ${DEMO_FEED}; point it at yours with ?feed=wss://your.server/live in the page's address${template === 'vanilla' ? '' : ', or VITE_FEED_URL when you build'}.`)
     return 0
   } catch (error) {
     if (error instanceof UsageError) return fail(`${error.message}\n\n${USAGE}`)

@@ -14,3 +14,6 @@ export const isTemplate = (name: string): name is TemplateName => Object.hasOwn(
 
 /** npm leaves every .gitignore out of a package, so a template's travels under this name (as create-vite's do). */
 export const GITIGNORE = '_gitignore'
+
+/** Where a new app connects by default: the demo's feed at its default address (the templates' message.js). */
+export const DEMO_FEED = 'ws://127.0.0.1:5174/v1/live'

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEMPLATES } from '../src/templates'
+import { DEMO_FEED, TEMPLATES } from '../src/templates'
 
 const here = fileURLToPath(new URL('..', import.meta.url))
 const examples = resolve(here, '../../examples')
@@ -64,6 +64,11 @@ describe.each(names)('npm create followsocket my-app -- --template %s', (templat
     expect(stderr).toBe('')
     expect(status).toBe(0)
     expect(stdout).toContain(`\n  cd ${folder}\n  npm install && npm run dev\n`)
+    // The address the app connects to by default, as its message.js has it.
+    expect(readFileSync(join(examples, 'vanilla/message.js'), 'utf8')).toContain(
+      `export const DEMO_FEED = '${DEMO_FEED}'`,
+    )
+    expect(stdout).toContain(`followsocket demo (npm run demo in the followsocket repository), ${DEMO_FEED};`)
 
     const app = join(cwd, folder)
     expect(files(app)).toEqual(exampleFiles(template))
