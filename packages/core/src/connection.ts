@@ -15,8 +15,8 @@ import {
   type Then,
 } from './next-step'
 import { settings } from './options'
-import type { StandardResult } from './standard-schema'
 import type { CloseInfo, ConnectionEvents, ConnectionState, ConnectOptions, SendData, UrlSource } from './types'
+import { receiver } from './receive'
 import { normaliseUrl } from './url'
 import { wait } from './wait'
 
@@ -71,9 +71,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   let pongTimer: Timer | undefined
   let cancelWait: (() => void) | undefined
   const queue: SendData[] = []
-  // Standard Schema validation may be async: with a schema, frames go through one promise chain
-  // so they are delivered (or refused) in arrival order.
-  let tail: Promise<unknown> = Promise.resolve()
+  const receive = receiver<T>(s, emit, () => resolvedUrl)
 
   /**
    * Emits an event and says whether the connection carries on as it was: false when a listener
@@ -172,7 +170,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onopen = () => {
       clearTimeout(deadline)
       // A new location is announced once, when it is reached (not when a remembered one is tried).
-      const moved = found?.redirected && target != requested && target != resolvedUrl
+      const moved = found?.hops.length && target != requested && target != resolvedUrl
       resolvedUrl = target
       openedAt = Date.now()
       if (moved && !say('redirect', { from: requested, to: target, hops: found.hops, via: found.via })) return
@@ -254,39 +252,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     const hops = [{ from: resolvedUrl!, to }]
     if (to == requested) forget(s, requested)
     else remember(s, requested, to, hops)
-    open({ url: to, redirected: true, hops, via: 'close-frame' })
-  }
-
-  /** Parses (parse: 'json') and validates (schema) one frame; throws on bad JSON. */
-  const decode = (raw: unknown): StandardResult<unknown> | Promise<StandardResult<unknown>> => {
-    const value = s.parse && typeof raw == 'string' ? JSON.parse(raw) : raw
-    return s.schema ? s.schema['~standard'].validate(value) : { value }
-  }
-  const refuse = (cause: unknown, raw: unknown, why: unknown = cause) =>
-    emit(
-      'error',
-      new FollowSocketError('INVALID_MESSAGE', `Message not delivered: ${why}`, resolvedUrl, { cause, raw }),
-    )
-  const deliver = (result: StandardResult<unknown>, raw: unknown) =>
-    result.issues
-      ? refuse(result.issues, raw, result.issues[0]?.message)
-      : emit('message', { data: result.value as T, raw })
-
-  // On the hot path: no closure is created per frame without a schema.
-  const receive = (raw: unknown) => {
-    if (s.schema)
-      tail = tail
-        .then(() => decode(raw))
-        .then(
-          (result) => deliver(result, raw),
-          (cause) => refuse(cause, raw),
-        )
-    else
-      try {
-        deliver(decode(raw) as StandardResult<unknown>, raw)
-      } catch (cause) {
-        refuse(cause, raw)
-      }
+    open({ url: to, hops, via: 'close-frame' })
   }
 
   // close() before this runs leaves the state 'closed'.

@@ -16,7 +16,7 @@ export type Get = (at: URL, init: RequestInit) => Promise<Response>
  * ended would mean, docs/diagnosis.md), a remembered location, or where a close frame moved the
  * endpoint.
  */
-export interface Found extends Omit<Resolution, 'via'> {
+export interface Found extends Omit<Resolution, 'via' | 'redirected'> {
   via: RedirectInfo['via']
   refusal?: FollowSocketError
 }
@@ -33,7 +33,7 @@ export const preflight = async (
   url: string,
   s: DiscoverySettings,
   signal?: AbortSignal,
-): Promise<Resolution & { refusal: FollowSocketError }> => {
+): Promise<Found & { via: 'preflight'; refusal: FollowSocketError }> => {
   const deadline = AbortSignal.timeout(timerDelay(s.preflight.timeoutMs))
   const request: Get = (at, init) =>
     (s.fetch ?? fetch)(at.href, {
@@ -65,7 +65,6 @@ export const preflight = async (
   if (hops[0]) remember(s, url, final, hops)
   return {
     url: final,
-    redirected: !!hops[0],
     hops,
     via: 'preflight',
     status: response.status,
@@ -94,7 +93,7 @@ export const locate = async (
 ): Promise<Found | undefined> => {
   if (then == 'rediscover') forget(s, url)
   const found: Found | undefined = discovers(then, s) ? await preflight(url, s, signal) : cached(s, url)
-  if (then == 'preflight' && !found?.redirected) throw found!.refusal
+  if (then == 'preflight' && !found?.hops.length) throw found!.refusal
   return found
 }
 

@@ -39,7 +39,7 @@ const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key
  * caller never receives a location only a looser one would accept (it preflights instead, and
  * meets the refusal there).
  */
-export const cached = (s: DiscoverySettings, url: string): Resolution | undefined => {
+export const cached = (s: DiscoverySettings, url: string): Omit<Resolution, 'redirected'> | undefined => {
   const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store.getItem(key)!))
   if (!entry) return
   if (entry.expires <= Date.now()) {
@@ -48,7 +48,7 @@ export const cached = (s: DiscoverySettings, url: string): Resolution | undefine
   }
   try {
     checkChain(entry.hops, s)
-    return { url: entry.url, redirected: true, hops: entry.hops, via: 'cache' }
+    return { url: entry.url, hops: entry.hops, via: 'cache' }
   } catch {}
 }
 

@@ -11,8 +11,8 @@ import { normaliseUrl } from './url'
 export const resolve = async (url: string | URL, options?: ResolveOptions): Promise<Resolution> => {
   const s = discoverySettings(options)
   const ws = normaliseUrl(url)
-  const found: Resolution & { refusal?: unknown } = cached(s, ws) ?? (await preflight(ws, s))
+  const found: Omit<Resolution, 'redirected'> & { refusal?: unknown } = cached(s, ws) ?? (await preflight(ws, s))
   // What a failed handshake would mean is connect()'s business, not part of a resolution.
   const { refusal, ...resolution } = found
-  return resolution
+  return { ...resolution, redirected: found.hops.length > 0 }
 }
