@@ -1,6 +1,7 @@
 import { CLOSE_TIMEOUT_MS, timerDelay } from './backoff'
 import { forget, remember } from './redirect-cache'
 import { endSocket, webSocketClass } from '#runtime'
+import { refusal } from './diagnosis'
 import { diagnose, discovers, locate, type Found } from './discovery'
 import { FollowSocketError } from './errors'
 import { createEvents, type Events } from './events'
@@ -154,7 +155,8 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     // found the target, its answer; where the target was remembered or moved to, a GET of it.
     const handshakeFailed = async (error: FollowSocketError) => {
       socket = undefined
-      if (error.code == 'HANDSHAKE_FAILED' && found) error = found.refusal ?? (await diagnose(target, s, abort.signal))
+      if (error.code == 'HANDSHAKE_FAILED' && found)
+        error = found.answer ? refusal(target, found.answer) : await diagnose(target, s, abort.signal)
       if (g === generation) failed(error, found?.via)
     }
     socket = ws

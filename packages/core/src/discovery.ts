@@ -12,13 +12,13 @@ import type { RedirectInfo, Resolution } from './types'
 export type Get = (at: URL, init: RequestInit) => Promise<Response>
 
 /**
- * Where an attempt opens its socket: a preflight's result (with what a failed handshake where it
- * ended would mean, docs/diagnosis.md), a remembered location, or where a close frame moved the
- * endpoint.
+ * Where an attempt opens its socket: a preflight's result, a remembered location, or where a
+ * close frame moved the endpoint.
  */
-export interface Found extends Omit<Resolution, 'via' | 'redirected'> {
+export interface Found extends Omit<Resolution, 'via' | 'redirected' | 'status'> {
   via: RedirectInfo['via']
-  refusal?: FollowSocketError
+  /** The preflight's final answer: what it says is why a handshake there failed (docs/diagnosis.md). */
+  answer?: Response
 }
 
 /**
@@ -33,7 +33,7 @@ export const preflight = async (
   url: string,
   s: DiscoverySettings,
   signal?: AbortSignal,
-): Promise<Found & { via: 'preflight'; refusal: FollowSocketError }> => {
+): Promise<Found & { via: 'preflight'; answer: Response }> => {
   const deadline = AbortSignal.timeout(timerDelay(s.preflight.timeoutMs))
   const request: Get = (at, init) =>
     (s.fetch ?? fetch)(at.href, {
@@ -63,13 +63,7 @@ export const preflight = async (
   const [response, hops] = await followChain(get, new URL(toHttp(new URL(url))), s)
   const final = hops.at(-1)?.to ?? url
   if (hops[0]) remember(s, url, final, hops)
-  return {
-    url: final,
-    hops,
-    via: 'preflight',
-    status: response.status,
-    refusal: refusal(final, response),
-  }
+  return { url: final, hops, via: 'preflight', answer: response }
 }
 
 /**
@@ -93,7 +87,7 @@ export const locate = async (
 ): Promise<Found | undefined> => {
   if (then == 'rediscover') forget(s, url)
   const found: Found | undefined = discovers(then, s) ? await preflight(url, s, signal) : cached(s, url)
-  if (then == 'preflight' && !found?.hops.length) throw found!.refusal
+  if (then == 'preflight' && !found!.hops.length) throw refusal(url, found!.answer!)
   return found
 }
 
@@ -104,6 +98,6 @@ export const locate = async (
  */
 export const diagnose = (target: string, s: DiscoverySettings, signal?: AbortSignal): Promise<FollowSocketError> =>
   preflight(target, { ...s, cache: false }, signal).then(
-    (found) => found.refusal,
+    (found) => refusal(found.url, found.answer),
     (error: FollowSocketError) => error,
   )

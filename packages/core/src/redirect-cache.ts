@@ -1,6 +1,7 @@
+import type { Found } from './discovery'
 import type { DiscoverySettings } from './options'
 import { checkChain } from './redirect-policy'
-import type { Hop, Resolution } from './types'
+import type { Hop } from './types'
 
 export type CacheMode = 'memory' | 'local' | false
 
@@ -39,7 +40,7 @@ const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key
  * caller never receives a location only a looser one would accept (it preflights instead, and
  * meets the refusal there).
  */
-export const cached = (s: DiscoverySettings, url: string): Omit<Resolution, 'redirected'> | undefined => {
+export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cache' }) | undefined => {
   const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store.getItem(key)!))
   if (!entry) return
   if (entry.expires <= Date.now()) {

@@ -11,8 +11,6 @@ import { normaliseUrl } from './url'
 export const resolve = async (url: string | URL, options?: ResolveOptions): Promise<Resolution> => {
   const s = discoverySettings(options)
   const ws = normaliseUrl(url)
-  const found: Omit<Resolution, 'redirected'> & { refusal?: unknown } = cached(s, ws) ?? (await preflight(ws, s))
-  // What a failed handshake would mean is connect()'s business, not part of a resolution.
-  const { refusal, ...resolution } = found
-  return { ...resolution, redirected: found.hops.length > 0 }
+  const { answer, ...found } = cached(s, ws) ?? (await preflight(ws, s))
+  return { ...found, redirected: found.hops.length > 0, status: answer?.status }
 }

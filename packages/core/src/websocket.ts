@@ -1,6 +1,7 @@
 import { timerDelay } from './backoff'
 import { closeSocket } from '#runtime'
 import { remember } from './redirect-cache'
+import { refusal } from './diagnosis'
 import { locate, type Found } from './discovery'
 import { afterFailure, FRESH, type FoundVia, type Pace, type Then } from './next-step'
 import { FollowSocketError } from './errors'
@@ -156,7 +157,7 @@ export class FollowWebSocket extends EventTarget {
       // That socket is done: a close() from here on ends discovery, not a handshake.
       this.#socket = undefined
       // Where a preflight found the target, its answer says why the handshake there failed.
-      if (error.code == 'HANDSHAKE_FAILED' && found?.refusal) error = found.refusal
+      if (error.code == 'HANDSHAKE_FAILED' && found?.answer) error = refusal(target, found.answer)
       this.#failed(s, protocols, error, found?.via)
     }
     const timer = setTimeout(() => {
