@@ -1,11 +1,15 @@
-import type { Sent } from './tabs-wire'
+import type { SendData } from './types'
+
+/** A follower's message on the tabs channel: `seq` counts 1, 2, … per tab; `base` is the highest
+ * seq of that tab acknowledged as far as the tab knows (see tabs.ts). */
+export type Sent = { kind: 'send'; from: string; seq: number; base: number; data: SendData }
 
 /**
  * How a leader takes the messages its followers post (docs/sharing.md#across-tabs): each tab's
  * in seq order, holding one that arrives ahead of a missing one; never a seq twice, nor one it
  * saw acknowledged, by itself or by the leader before it. A tab posts all it still keeps again
  * when a new leader announces itself, so repeats are the rule, not the exception. Pure: no
- * channel, no socket; the leader (tabs-leader.ts) posts and sends what it answers.
+ * channel, no socket; tabs.ts posts and sends what it answers.
  */
 export const createSequencer = () => {
   // The highest seq acknowledged per tab (heard on the channel, or given as leader).

@@ -1,14 +1,11 @@
 import { remember } from './redirect-cache'
 import { connect as connectHere, type Connection } from './connection'
 import { FollowSocketError } from './errors'
-import { createEvents } from './events'
+import { CONNECTION_EVENTS, createEvents } from './events'
 import { settings } from './options'
 import { restartKey } from './restart-key'
-import { createSequencer } from './sequencer'
-import { createFollower, type Tab } from './tabs-follower'
-import { createLeader, type Leader } from './tabs-leader'
-import type { Wire } from './tabs-wire'
-import type { ConnectionEvents, ConnectOptions, UrlSource } from './types'
+import { createSequencer, type Sent } from './sequencer'
+import type { ConnectionEvents, ConnectionState, ConnectOptions, RedirectInfo, SendData, UrlSource } from './types'
 import { normaliseUrl } from './url'
 
 // `followsocket/tabs`: one connection per browser (docs/sharing.md#across-tabs). The tabs of an
@@ -42,18 +39,42 @@ import { normaliseUrl } from './url'
 // Until then, what it is sent waits, its own messages included (its socket opens meanwhile). A
 // message goes out twice only if a leader's tab is killed between passing it to the socket and
 // acknowledging it.
-//
-// Here: the entry, the lock and the channel, and the tab's connection, which is its role's. A tab
-// follows (tabs-follower.ts) until it gets the lock, then leads (tabs-leader.ts) until it closes;
-// the messages, typed, are in tabs-wire.ts, and how a leader orders what it is sent in sequencer.ts.
 
 export type TabsOptions<T = unknown> = ConnectOptions<T> & {
   /** 'tabs': one connection for every tab of this origin with the same URL and options. */
   share?: 'tabs'
 }
 
+/** What a tab that starts following needs at once; `redirect`: how the leader's socket found its URL. */
+type Snapshot = { state: ConnectionState; url: string; resolvedUrl?: string; redirect?: RedirectInfo }
+type Wire =
+  | { kind: 'leader'; from: string; snapshot: Snapshot }
+  | { kind: 'event'; type: keyof ConnectionEvents; payload: any }
+  | { kind: 'ack'; from: string; seq: number }
+  | { kind: 'bye'; from: string }
+  | { kind: 'join' }
+  | Sent
+  | { kind: 'reconnect' }
+
 /** The page's inspectable connections, as followsocket/store keeps them (docs/devtools.md#registration). */
 const inspectable = (): Set<object> => ((globalThis as any)[Symbol.for('followsocket.inspectable')] ??= new Set())
+
+/** How long a new leader waits for the 'bye' of a leader whose tab may have been killed. */
+const GRACE = 250
+
+// A FollowSocketError loses its class (and so its `code`'s meaning) in a structured clone, and
+// its `cause` may not clone at all: it crosses as its fields and is built again on the other side.
+const errorFields = (error?: FollowSocketError) => error && { ...error, message: error.message, cause: undefined }
+const toWire = (type: keyof ConnectionEvents, payload: any) =>
+  type == 'error'
+    ? errorFields(payload)
+    : type == 'reconnecting'
+      ? { ...payload, error: errorFields(payload.error) }
+      : payload
+const rebuild = (fields: any): FollowSocketError | undefined =>
+  fields && Object.assign(new FollowSocketError(fields.code, fields.message, fields.url), fields)
+const fromWire = (type: keyof ConnectionEvents, payload: any) =>
+  type == 'error' ? rebuild(payload) : type == 'reconnecting' ? { ...payload, error: rebuild(payload.error) } : payload
 
 /**
  * `connect()` that, given `share: 'tabs'`, shares one connection among the tabs of this origin
@@ -68,113 +89,228 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     return connectHere(url, rest)
   const s = settings(rest)
   const name = 'followsocket:' + restartKey(url, rest)
+  const me = Math.random().toString(36).slice(2)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
 
+  let snapshot: Snapshot = { state: 'idle', url: typeof url == 'function' ? '' : normaliseUrl(url) }
   let channel: BroadcastChannel
   let stop: AbortController
+  let live: Connection<T> | undefined
   let closed = false
-  const tab: Tab<T> = {
-    me: Math.random().toString(36).slice(2),
-    emit,
-    post(message: Wire) {
-      try {
-        channel.postMessage(message)
-      } catch (error) {
-        // A payload that cannot be cloned (a schema's output holding a function, say) is reported,
-        // not dropped silently.
-        ;(globalThis.reportError ?? console.error)(error)
-      }
-    },
-    sequencer: createSequencer(),
-    snapshot: { state: 'idle', url: typeof url == 'function' ? '' : normaliseUrl(url) },
-    setSnapshot(next) {
-      const was = tab.snapshot.state
-      tab.snapshot = next
-      // The leader's discoveries are remembered here too, so that this tab, if it leads next, opens
-      // its socket where the endpoint is now without a preflight.
-      if (next.redirect) remember(s, next.redirect.from, next.redirect.to, next.redirect.hops)
-      if (next.state != was) emit('state', next.state)
-    },
+  // Follower side: my messages not acknowledged yet, in call order. Which messages of each tab
+  // were acknowledged and taken: the sequencer's.
+  let seq = 0
+  const pending: { seq: number; data: SendData }[] = []
+  const sequencer = createSequencer()
+  // Leader side: messages taken, waiting for the socket.
+  const outbox: { from: string; seq: number; data: SendData }[] = []
+  // The leader this tab follows, and the leaders that said bye. A new leader takes messages
+  // (synced) once its announcement is back and the leader before it said bye or GRACE passed.
+  let leader: string | undefined
+  const gone = new Set<string>()
+  let announced = false
+  let previous: string | undefined
+  let grace: ReturnType<typeof setTimeout> | undefined
+  let synced = false
+  // Messages heard before then, in arrival order.
+  const inbox: Sent[] = []
+
+  const post = (message: Wire) => {
+    try {
+      channel.postMessage(message)
+    } catch (error) {
+      // A payload that cannot be cloned (a schema's output holding a function, say) is reported,
+      // not dropped silently.
+      ;(globalThis.reportError ?? console.error)(error)
+    }
   }
-  // The tab's role: it follows, and while it holds the lock it leads too.
-  const follower = createFollower(tab, s.buffer.maxMessages)
-  let leader: Leader<T> | undefined
+
+  // The leader's discoveries are remembered here too, so that this tab, if it leads next, opens
+  // its socket where the endpoint is now without a preflight.
+  const learn = (redirect?: RedirectInfo) => redirect && remember(s, redirect.from, redirect.to, redirect.hops)
+
+  const setSnapshot = (next: Snapshot) => {
+    const was = snapshot.state
+    snapshot = next
+    learn(next.redirect)
+    if (next.state != was) emit('state', next.state)
+  }
+
+  /** An event of the leader's connection, here in a follower: the same as the leader's own listeners get. */
+  const follow = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]) => {
+    if (type == 'state') return setSnapshot({ ...snapshot, state: payload as ConnectionState })
+    if (type == 'open') snapshot = { ...snapshot, resolvedUrl: (payload as { url: string }).url }
+    if (type == 'redirect')
+      setSnapshot({ ...snapshot, url: (payload as RedirectInfo).from, redirect: payload as RedirectInfo })
+    emit(type, payload)
+  }
+
+  /** Passes the messages taken from followers to the socket while it is open, acknowledging each. */
+  const flush = () => {
+    while (synced && live?.socket?.readyState == 1 && outbox.length) {
+      const { from, seq, data } = outbox.shift()!
+      live.send(data)
+      sequencer.acknowledge(from, seq)
+      post({ kind: 'ack', from, seq })
+    }
+  }
+
+  const take = (message: Sent) => {
+    const { ready, ackAgain } = sequencer.offer(message)
+    if (ackAgain !== undefined) post({ kind: 'ack', from: message.from, seq: ackAgain })
+    outbox.push(...ready)
+  }
+
+  const snapshotOf = (c: Connection<T>): Snapshot => ({
+    state: c.state,
+    url: c.url,
+    resolvedUrl: c.resolvedUrl,
+    redirect: snapshot.redirect,
+  })
+
+  /** This tab holds the lock: open the connection, tell the others, send what is still mine. */
+  const lead = () =>
+    new Promise<void>((released) => {
+      const c = connectHere(url, rest)
+      live = c
+      for (const type of CONNECTION_EVENTS)
+        c.on(type, (payload: any) => {
+          if (type == 'redirect') snapshot = { ...snapshot, redirect: payload }
+          snapshot = snapshotOf(c)
+          emit(type, payload)
+          // After close() in this tab its connection's last events are its own.
+          if (live !== c) return
+          post({ kind: 'event', type, payload: toWire(type, payload) })
+          if (type == 'open') flush()
+        })
+      synced = announced = false
+      previous = leader === undefined || gone.has(leader) ? undefined : leader
+      if (previous)
+        grace = setTimeout(() => {
+          previous = undefined
+          settle()
+        }, GRACE)
+      const loop = new BroadcastChannel(name)
+      loop.postMessage({ kind: 'leader', from: me, snapshot: snapshotOf(c) } satisfies Wire)
+      loop.close()
+      stop.signal.addEventListener('abort', () => released())
+    })
+
+  /** Starts taking messages once nothing of the leader before can still be on its way (see above). */
+  const settle = () => {
+    if (synced || !announced || previous) return
+    synced = true
+    const base = sequencer.acked(me)
+    for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
+    for (const sent of inbox.splice(0)) take(sent)
+    flush()
+  }
+
+  const hear = ({ data: message }: MessageEvent<Wire>) => {
+    if (message.kind == 'bye') {
+      gone.add(message.from)
+      if (message.from == previous) {
+        clearTimeout(grace)
+        previous = undefined
+        settle()
+      }
+    } else if (message.kind == 'ack') {
+      sequencer.acknowledge(message.from, message.seq)
+      if (message.from == me) while (pending[0] && pending[0].seq <= message.seq) pending.shift()
+    } else if (live) {
+      if (message.kind == 'leader' && message.from == me) {
+        announced = true
+        settle()
+      } else if (message.kind == 'join') post({ kind: 'leader', from: me, snapshot: snapshotOf(live) })
+      else if (message.kind == 'send') {
+        if (!synced) return void inbox.push(message)
+        take(message)
+        flush()
+      } else if (message.kind == 'reconnect') live.reconnect()
+    } else if (message.kind == 'leader') {
+      leader = message.from
+      setSnapshot(message.snapshot)
+      const base = sequencer.acked(me)
+      for (const { seq, data } of pending) post({ kind: 'send', from: me, seq, base, data })
+    } else if (message.kind == 'event') follow(message.type, fromWire(message.type, message.payload))
+  }
 
   const join = () => {
     closed = false
     inspectable().add(entry)
     stop = new AbortController()
     channel = new BroadcastChannel(name)
-    channel.onmessage = ({ data }: MessageEvent<Wire>) => (leader ?? follower).hear(data)
+    channel.onmessage = hear
     // A leader's page going away: its acknowledgements are all posted, which the next one waits
     // for. It takes nothing more (the followers keep what it has not acknowledged, for the next).
     addEventListener(
       'pagehide',
       () => {
-        if (!leader) return
+        if (!live) return
         channel.onmessage = null
-        leader.bye()
+        post({ kind: 'bye', from: me })
       },
       { signal: stop.signal },
     )
-    tab.post({ kind: 'join' })
-    // It leads until it closes: then the lock is released. Its announcement goes on a second
-    // channel object of its own, to come back through the channel.
-    const lead = () =>
-      new Promise<void>((released) => {
-        leader = createLeader(tab, follower, connectHere(url, rest), new BroadcastChannel(name))
-        stop.signal.addEventListener('abort', () => released())
-      })
+    post({ kind: 'join' })
     navigator.locks.request(name, { signal: stop.signal }, lead).catch(() => {})
   }
 
   const connection: Connection<T> = {
     ...events,
     get state() {
-      return tab.snapshot.state
+      return snapshot.state
     },
     get url() {
-      return (leader?.live ?? tab.snapshot).url
+      return live ? live.url : snapshot.url
     },
     get resolvedUrl() {
-      return (leader?.live ?? tab.snapshot).resolvedUrl
+      return live ? live.resolvedUrl : snapshot.resolvedUrl
     },
     get socket() {
-      return leader?.live.socket
+      return live?.socket
     },
     get buffered() {
-      return leader ? leader.live.buffered : follower.pending.length
+      return live ? live.buffered : pending.length
     },
     send(data) {
-      const { url } = tab.snapshot
-      if (closed) throw new FollowSocketError('CLOSED', `${url} is closed in this tab: call reconnect()`, url)
-      ;(leader ?? follower).send(data)
+      if (closed)
+        throw new FollowSocketError('CLOSED', `${snapshot.url} is closed in this tab: call reconnect()`, snapshot.url)
+      // A leader's own messages go behind those it took before (its own from before it led
+      // among them), which wait for the socket in the outbox.
+      if (live && synced && !outbox.length) return live.send(data)
+      if (live && synced) return void outbox.push({ from: me, seq: ++seq, data })
+      if (pending.length >= s.buffer.maxMessages)
+        throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', snapshot.url)
+      pending.push({ seq: ++seq, data })
+      post({ kind: 'send', from: me, seq, base: sequencer.acked(me), data })
     },
     close(code, reason) {
       if (closed) return
       closed = true
       // Another tab takes over when the lock is released; this one stops hearing the channel first,
       // so nothing of the next leader's reaches it.
-      leader?.bye()
+      if (live) post({ kind: 'bye', from: me })
+      clearTimeout(grace)
       channel.close()
       stop.abort()
       inspectable().delete(entry)
-      const was = leader
-      leader = undefined
-      if (was) was.close(code, reason)
+      const c = live
+      live = undefined
+      if (c) c.close(code, reason)
       else {
-        tab.setSnapshot({ ...tab.snapshot, state: 'closed' })
+        setSnapshot({ ...snapshot, state: 'closed' })
         emit('close', { code: code ?? 1000, reason: reason ?? '', wasClean: true, willReconnect: false })
       }
     },
     reconnect() {
       if (closed) join()
-      else if (leader) leader.live.reconnect()
-      else tab.post({ kind: 'reconnect' })
+      else if (live) live.reconnect()
+      else post({ kind: 'reconnect' })
     },
   }
   // For @followsocket/devtools: which lock the tabs share, and whether this tab holds it.
-  const entry = { connection, lock: name, leads: () => !!leader }
+  const entry = { connection, lock: name, leads: () => !!live }
   join()
   return connection
 }
