@@ -84,8 +84,11 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     return g === generation
   }
 
-  // biome-ignore lint/suspicious/noAssignInExpressions: the statement form costs connect 8 B past its budget
-  const setState = (next: ConnectionState): boolean => state === next || say('state', (state = next))
+  const setState = (next: ConnectionState): boolean => {
+    if (state === next) return true
+    state = next
+    return say('state', next)
+  }
 
   const halt = () => {
     generation++
