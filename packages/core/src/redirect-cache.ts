@@ -1,6 +1,6 @@
 import type { Found } from './discovery'
 import type { DiscoverySettings } from './options'
-import { checkChain } from './redirect-policy'
+import { checkHop } from './redirect-policy'
 import type { Hop } from './types'
 
 export type CacheMode = 'memory' | 'local' | false
@@ -36,9 +36,10 @@ const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key
 
 /**
  * The fresh resolution remembered for `url` (ws: form), if any. Connections with different
- * policies share the cache, so its hops are checked against this caller's policy: a stricter
- * caller never receives a location only a looser one would accept (it preflights instead, and
- * meets the refusal there).
+ * policies share the cache, so it is checked against this caller's policy as one step from `url`
+ * to where it leads, as long as its chain: a stricter caller never receives a location only a
+ * looser one would accept (it preflights instead, and meets the refusal there). The hops between
+ * are not checked again: a socket opens where the chain ended and asks none of them.
  */
 export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cache' }) | undefined => {
   const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store.getItem(key)!))
@@ -48,7 +49,7 @@ export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cach
     return
   }
   try {
-    checkChain(entry.hops, s)
+    checkHop(new URL(url), new URL(entry.url), [], entry.hops.length, s)
     return { url: entry.url, hops: entry.hops, via: 'cache' }
   } catch {}
 }

@@ -1,6 +1,5 @@
 import { FollowSocketError, type ErrorCode } from './errors'
 import type { DiscoverySettings } from './options'
-import type { Hop } from './types'
 import { isSecure, isWebUrl, parseUrl, toHttp, toWs } from './url'
 
 export type RedirectPolicy = Pick<DiscoverySettings, 'maxRedirects' | 'allowInsecure' | 'allowedOrigins'>
@@ -37,15 +36,6 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
     refuse('INSECURE_REDIRECT', 'secure to insecure: set allowInsecure to allow it')
   if (seen.includes(http)) refuse('REDIRECT_LOOP', 'it loops back')
   if (hop > policy.maxRedirects) refuse('TOO_MANY_REDIRECTS', `over maxRedirects (${policy.maxRedirects})`)
-}
-
-/** Checks a whole chain of hops (a remembered one) against the policy, as discovery checked each. */
-export const checkChain = (hops: Hop[], policy: RedirectPolicy): void => {
-  const seen: string[] = []
-  hops.forEach(({ from, to }, index) => {
-    seen.push(toHttp(new URL(from)))
-    checkHop(new URL(from), new URL(to), seen, index + 1, policy)
-  })
 }
 
 /**
