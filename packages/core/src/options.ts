@@ -76,6 +76,10 @@ const TABLE = {
 } satisfies { [K in OptionName]?: unknown }
 // Both numbers are required once heartbeat is on (NaN: no default).
 const HEARTBEAT = { intervalMs: NaN, timeoutMs: NaN, message: 'ping', reply: 'pong' }
+/** Options of other entries, and where they live: told instead of "unknown" (docs/sharing.md#across-tabs). */
+const ELSEWHERE: Record<string, string> = {
+  share: 'is for followsocket/tabs and the bindings',
+}
 /** What `false` means for an option that can be switched off (`true` means its defaults). */
 const OFF: Record<string, unknown> = { reconnect: false, buffer: { maxMessages: 0 } }
 
@@ -144,7 +148,7 @@ const merge = (
   if (!input || typeof input != 'object') bad(name || 'options', 'must be an object')
   const prefix = name && name + '.'
   // A typo (`reconect`) would otherwise be ignored silently.
-  for (const key in input) if (!keys.includes(key)) bad(prefix + key, 'is unknown here')
+  for (const key in input) if (!keys.includes(key)) bad(prefix + key, ELSEWHERE[key] ?? 'is unknown here')
   const out: any = {}
   // Indexed by any name: `satisfies` above checks the names, the lookup takes what it is given.
   const rules = RULES as Record<string, Rule | undefined>

@@ -26,6 +26,12 @@ describe('connect() throws INVALID_OPTIONS, naming the field', () => {
     expect(error.message).toMatch(new RegExp(`^Option ${field.replace('.', '\\.')} `))
   })
 
+  it('share, which is not a connect() option here: it says where it lives', () => {
+    const error = thrown(at({ share: 'tabs' }))
+    expect(error.code).toBe('INVALID_OPTIONS')
+    expect(error.message).toBe('Option share is for followsocket/tabs and the bindings')
+  })
+
   it('when the runtime has no WebSocket and none is given (Node 20)', () => {
     const global = globalThis.WebSocket
     // Node 22 has a global WebSocket; Node 20, which this project supports, has none.
