@@ -53,7 +53,7 @@ const DROPPED = { code: 1006, reason: '', wasClean: false }
 export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>): Connection<T> {
   const s = settings(options)
   const WS = webSocketClass(s.WebSocket)
-  let requested = typeof url == 'function' ? '' : normaliseUrl(url)
+  let requested = typeof url === 'function' ? '' : normaliseUrl(url)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
 
   let state: ConnectionState = 'idle'
@@ -118,7 +118,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     halt()
     const g = generation
     const discover = discovers(then, s)
-    const callUrl = typeof url == 'function' && then != 'preflight'
+    const callUrl = typeof url === 'function' && then !== 'preflight'
     // Synchronously, so that reconnect() never leaves the state reading 'closed'.
     if (!setState(callUrl || discover ? 'resolving' : 'connecting')) return
     try {
@@ -158,7 +158,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     // found the target, its answer; where the target was remembered or moved to, a GET of it.
     const handshakeFailed = async (error: FollowSocketError) => {
       socket = undefined
-      if (error.code == 'HANDSHAKE_FAILED' && found)
+      if (error.code === 'HANDSHAKE_FAILED' && found)
         error = found.answer ? refusal(target, found.answer) : await diagnose(target, s, abort.signal)
       if (g === generation) failed(error, found?.via)
     }
@@ -175,7 +175,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     ws.onopen = () => {
       clearTimeout(deadline)
       // A new location is announced once, when it is reached (not when a remembered one is tried).
-      const moved = found?.hops.length && target != requested && target != resolvedUrl
+      const moved = found?.hops.length && target !== requested && target !== resolvedUrl
       resolvedUrl = target
       openedAt = Date.now()
       if (moved && !say('redirect', { from: requested, to: target, hops: found.hops, via: found.via })) return
@@ -208,7 +208,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     })
     ws.onclose = (event) => {
       clearTimeout(deadline)
-      if (state == 'open' || stopped) closed(event)
+      if (state === 'open' || stopped) closed(event)
       else handshakeFailed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
     }
   }
@@ -219,7 +219,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   const failed = (error: FollowSocketError, via: FoundVia) => {
     const step = afterFailure(error, via, pace, s, now())
     // A failed direct handshake in 'auto' mode is not the answer yet: its preflight will say why.
-    if (step.kind == 'now' && step.then == 'preflight') return start('preflight')
+    if (step.kind === 'now' && step.then === 'preflight') return start('preflight')
     if (say('error', error)) carryOut(step, error)
   }
 
@@ -233,35 +233,35 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       ? { kind: 'stop', pace }
       : afterClose(close, resolvedUrl!, requested, Date.now() - openedAt, pace, s, now())
     if (!say('close', { ...close, willReconnect: willReconnect(step) })) return
-    if (step.kind == 'stop' && step.error && !say('error', step.error)) return
+    if (step.kind === 'stop' && step.error && !say('error', step.error)) return
     carryOut(step)
   }
 
   const carryOut = (step: Step, error?: FollowSocketError) => {
     pace = step.pace
-    const run = (then: Then) => (typeof then == 'object' ? move(then.move) : start(then))
-    if (step.kind == 'now') return run(step.then)
-    if (step.kind == 'wait') {
+    const run = (then: Then) => (typeof then === 'object' ? move(then.move) : start(then))
+    if (step.kind === 'now') return run(step.then)
+    if (step.kind === 'wait') {
       if (setState('reconnecting') && say('reconnecting', { attempt: step.attempt, delayMs: step.delayMs, error }))
         cancelWait = wait(step.delayMs, step.held, () => run(step.then))
       return
     }
     halt()
     // Closed before RETRIES_EXHAUSTED is told, so a listener's reconnect() starts afresh.
-    if (setState('closed') && step.kind == 'give-up')
+    if (setState('closed') && step.kind === 'give-up')
       emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
   }
 
   /** Follows a close frame's move, and remembers it for later connects too (a move home: none). */
   const move = (to: string) => {
     const hops = [{ from: resolvedUrl!, to }]
-    if (to == requested) forget(s, requested)
+    if (to === requested) forget(s, requested)
     else remember(s, requested, to, hops)
     open({ url: to, hops, via: 'close-frame' })
   }
 
   // close() before this runs leaves the state 'closed'.
-  queueMicrotask(() => state == 'idle' && start())
+  queueMicrotask(() => state === 'idle' && start())
 
   return {
     ...events,
@@ -281,11 +281,11 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       return queue.length
     },
     send(data) {
-      if (stopped || state == 'closed')
+      if (stopped || state === 'closed')
         throw new FollowSocketError('CLOSED', `${requested} is closed: call reconnect()`, requested)
       // readyState, not state: a socket already closing must not swallow the message. While the
       // queue holds messages (open listeners are running), this one goes behind them.
-      if (socket?.readyState == 1 && !queue.length) return socket.send(data)
+      if (socket?.readyState === 1 && !queue.length) return socket.send(data)
       if (queue.length >= s.buffer.maxMessages)
         throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', requested)
       queue.push(data)
@@ -306,7 +306,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     },
     reconnect() {
       // After the connection was given up, a reconnect() starts it afresh.
-      if (state == 'closed') pace = FRESH
+      if (state === 'closed') pace = FRESH
       stopped = false
       drop()
       start()

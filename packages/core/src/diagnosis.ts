@@ -31,11 +31,11 @@ export const parseRetryAfter = (value: string | null, now = Date.now()): number 
 
 /** What a status tells a person, by the rows of the diagnosis table; any other status speaks for itself. */
 const advice = (status: number, wait: number | undefined): string | undefined => {
-  if (status == 401 || status == 403)
+  if (status === 401 || status === 403)
     return 'the server refused the credentials: a url function can put a fresh token in the URL'
-  if (status == 404 || status == 410) return 'nothing at that path: check the URL'
+  if (status === 404 || status === 410) return 'nothing at that path: check the URL'
   if (wait) return `the server asks to come back in ${Math.ceil(wait / 1000)} s`
-  if (status == 101 || status == 400 || status == 426 || (status >= 200 && status < 300))
+  if (status === 101 || status === 400 || status === 426 || (status >= 200 && status < 300))
     return 'a WebSocket endpoint is there but refused this handshake (subprotocol? Origin check?)'
 }
 
@@ -44,7 +44,7 @@ const advice = (status: number, wait: number | undefined): string | undefined =>
  * status, with what to do about it, and on a 429 or 503 how long the server asked to be left alone.
  */
 export const refusal = (url: string, { status, headers }: Response): FollowSocketError => {
-  const wait = status == 429 || status == 503 ? parseRetryAfter(headers.get('retry-after')) : undefined
+  const wait = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after')) : undefined
   const why = advice(status, wait)
   return new FollowSocketError(
     'HANDSHAKE_FAILED',

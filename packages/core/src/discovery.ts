@@ -71,7 +71,7 @@ export const preflight = async (
  * its direct handshake failed ('auto'); when a remembered location failed, unless discovery is off.
  */
 export const discovers = (then: Exclude<Then, object>, s: DiscoverySettings): boolean =>
-  then == 'preflight' || s.discovery == 'preflight' || (then == 'rediscover' && s.discovery != 'off')
+  then === 'preflight' || s.discovery === 'preflight' || (then === 'rediscover' && s.discovery !== 'off')
 
 /**
  * Where `url` leads for an attempt that does `then`: a preflight where it discovers, else the
@@ -85,9 +85,9 @@ export const locate = async (
   then: Exclude<Then, object>,
   signal?: AbortSignal,
 ): Promise<Found | undefined> => {
-  if (then == 'rediscover') forget(s, url)
+  if (then === 'rediscover') forget(s, url)
   const found: Found | undefined = discovers(then, s) ? await preflight(url, s, signal) : cached(s, url)
-  if (then == 'preflight' && !found!.hops.length) throw refusal(url, found!.answer!)
+  if (then === 'preflight' && !found!.hops.length) throw refusal(url, found!.answer!)
   return found
 }
 

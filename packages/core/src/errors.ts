@@ -44,7 +44,7 @@ export class FollowSocketError extends Error {
 
 /** Recognises errors from any copy of the library (another bundle, an iframe) by name and code, not instanceof. */
 export const isFollowSocketError = (value: unknown): value is FollowSocketError =>
-  (value as Error | null)?.name == 'FollowSocketError' && typeof (value as FollowSocketError).code == 'string'
+  (value as Error | null)?.name === 'FollowSocketError' && typeof (value as FollowSocketError).code === 'string'
 
 // Policy refusals repeat on every attempt (retrying would meet the same redirect), and so do bad
 // options: these end the connection instead of retrying.

@@ -91,10 +91,11 @@ export const afterFailure = (
   now: Circumstances,
 ): Step => {
   // A remembered location that fails is stale, whatever its error says.
-  if (via == 'cache' || via == 'close-frame') return reopen('rediscover', pace, s, now, error)
+  if (via === 'cache' || via === 'close-frame') return reopen('rediscover', pace, s, now, error)
   if (isFinal(error)) return { kind: 'stop', pace }
   // In 'auto' mode the direct handshake goes first; its failure is what calls for a preflight.
-  if (!via && s.discovery == 'auto' && error.code == 'HANDSHAKE_FAILED') return { kind: 'now', then: 'preflight', pace }
+  if (!via && s.discovery === 'auto' && error.code === 'HANDSHAKE_FAILED')
+    return { kind: 'now', then: 'preflight', pace }
   return retry('connect', pace, s, now, error)
 }
 
@@ -117,7 +118,7 @@ export const afterClose = (
   // A connection that stayed up long enough was healthy: its next failure starts afresh.
   if (s.reconnect && uptimeMs >= s.reconnect.minUptimeMs) pace = FRESH
   let to: string | undefined
-  if (close.code == 4308)
+  if (close.code === 4308)
     try {
       to = movedTo(close.reason, at, s)
     } catch (error) {
@@ -125,10 +126,10 @@ export const afterClose = (
       return { kind: 'stop', error: error as FollowSocketError, pace }
     }
   if (!s.reconnect || !s.shouldReconnect(close)) return { kind: 'stop', pace }
-  if (close.code == 4308) return reopen(to ? { move: to } : 'rediscover', pace, s, now)
-  if (at != requested && GOING_AWAY.includes(close.code)) return reopen('rediscover', pace, s, now)
+  if (close.code === 4308) return reopen(to ? { move: to } : 'rediscover', pace, s, now)
+  if (at !== requested && GOING_AWAY.includes(close.code)) return reopen('rediscover', pace, s, now)
   return retry('connect', pace, s, now)
 }
 
 /** Whether a step leads to another attempt: a close's `willReconnect`. */
-export const willReconnect = (step: Step): boolean => step.kind == 'now' || step.kind == 'wait'
+export const willReconnect = (step: Step): boolean => step.kind === 'now' || step.kind === 'wait'

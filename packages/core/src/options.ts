@@ -87,7 +87,7 @@ const bad = (name: string, problem: string): never => {
   throw new FollowSocketError('INVALID_OPTIONS', `Option ${name} ${problem}`)
 }
 const fn = (value: unknown, name: string) =>
-  value === undefined || typeof value == 'function' ? value : bad(name, 'must be a function')
+  value === undefined || typeof value === 'function' ? value : bad(name, 'must be a function')
 
 // A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 7230 §3.2.6).
 const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/
@@ -95,7 +95,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~\w]+$/
 /** What new WebSocket() accepts as protocols: one token, or a list of distinct ones. */
 export const validProtocols = (protocols: unknown): boolean => {
   const all: unknown[] = [protocols].flat()
-  return all.every((p) => typeof p == 'string' && TOKEN.test(p)) && new Set(all).size == all.length
+  return all.every((p) => typeof p === 'string' && TOKEN.test(p)) && new Set(all).size === all.length
 }
 
 /** Options whose values the table cannot describe. */
@@ -104,7 +104,7 @@ const RULES = {
     const all = [list ?? '*'].flat()
     if (all.includes('*')) return undefined
     return all.map(
-      (entry: unknown) => (typeof entry == 'string' && compileOrigin(entry)) || bad(name, 'must list origins'),
+      (entry: unknown) => (typeof entry === 'string' && compileOrigin(entry)) || bad(name, 'must list origins'),
     )
   },
   fetch: fn,
@@ -114,7 +114,7 @@ const RULES = {
   protocols: (protocols, name) =>
     protocols === undefined || validProtocols(protocols) ? protocols : bad(name, 'must be distinct subprotocol tokens'),
   schema: (schema, name) =>
-    schema === undefined || typeof schema?.['~standard']?.validate == 'function'
+    schema === undefined || typeof schema?.['~standard']?.validate === 'function'
       ? schema
       : bad(name, 'must be a Standard Schema (zod…)'),
   heartbeat: (heartbeat, name) => heartbeat && merge(HEARTBEAT, heartbeat, name),
@@ -122,17 +122,17 @@ const RULES = {
 
 /** One value checked against its table entry `fallback` (see TABLE), or the default when unset. */
 const check = (key: string, fallback: any, value: any, name: string): unknown => {
-  if (key in OFF && typeof value == 'boolean') return value ? merge(fallback, {}, name) : OFF[key]
+  if (key in OFF && typeof value === 'boolean') return value ? merge(fallback, {}, name) : OFF[key]
   if (Array.isArray(fallback)) {
     if (value === undefined) return fallback[0]
     return fallback.includes(value) ? value : bad(name, `must be one of ${fallback.join(', ')}`)
   }
-  if (typeof fallback == 'object') return merge(fallback, value, name)
+  if (typeof fallback === 'object') return merge(fallback, value, name)
   // NaN marks a required number.
   if (value === undefined && !Number.isNaN(fallback)) return fallback
-  if (typeof fallback == 'number')
-    return typeof value == 'number' && value >= 0 ? value : bad(name, 'must be a number >= 0')
-  return typeof value == typeof fallback ? value : bad(name, `must be a ${typeof fallback}`)
+  if (typeof fallback === 'number')
+    return typeof value === 'number' && value >= 0 ? value : bad(name, 'must be a number >= 0')
+  return typeof value === typeof fallback ? value : bad(name, `must be a ${typeof fallback}`)
 }
 
 /**
@@ -145,7 +145,7 @@ const merge = (
   name = '',
   keys: readonly string[] = Object.keys(table),
 ): any => {
-  if (!input || typeof input != 'object') bad(name || 'options', 'must be an object')
+  if (!input || typeof input !== 'object') bad(name || 'options', 'must be an object')
   const prefix = name && name + '.'
   // A typo (`reconect`) would otherwise be ignored silently.
   for (const key in input) if (!keys.includes(key)) bad(prefix + key, ELSEWHERE[key] ?? 'is unknown here')

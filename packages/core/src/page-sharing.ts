@@ -55,7 +55,7 @@ const shared = new Map<string, Hold<any> & { holds: number }>()
  */
 export const acquire = <T>(key: string | undefined, open: () => Connection<T>): Hold<T> => {
   const found = key === undefined ? undefined : shared.get(key)
-  if (found && found.connection.state != 'closed') {
+  if (found && found.connection.state !== 'closed') {
     found.holds++
     return found
   }
@@ -80,13 +80,13 @@ export const acquire = <T>(key: string | undefined, open: () => Connection<T>): 
     live.snapshot = { ...live.snapshot, ...patch }
     for (const watcher of watchers) watcher(live.snapshot)
   }
-  connection.on('state', (state) => update(state == 'reconnecting' ? { state } : { state, retry: undefined }))
+  connection.on('state', (state) => update(state === 'reconnecting' ? { state } : { state, retry: undefined }))
   connection.on('open', ({ url }) => update({ resolvedUrl: url, error: undefined }))
   connection.on('message', ({ data }) => update({ lastMessage: data }))
   connection.on('reconnecting', ({ attempt, delayMs }) =>
     update({ retry: { attempt, delayMs, at: Date.now() + delayMs } }),
   )
-  connection.on('error', (error) => error.code != 'INVALID_MESSAGE' && update({ error }))
+  connection.on('error', (error) => error.code !== 'INVALID_MESSAGE' && update({ error }))
   if (key !== undefined) shared.set(key, live)
   return live
 }

@@ -16,7 +16,7 @@ export const receiver = <T>(s: Settings, emit: Emit<T>, at: () => string | undef
 
   /** Throws on bad JSON. */
   const decode = (raw: unknown): StandardResult<unknown> | Promise<StandardResult<unknown>> => {
-    const value = s.parse && typeof raw == 'string' ? JSON.parse(raw) : raw
+    const value = s.parse && typeof raw === 'string' ? JSON.parse(raw) : raw
     return s.schema ? s.schema['~standard'].validate(value) : { value }
   }
   const refuse = (cause: unknown, raw: unknown, why: unknown = cause) =>

@@ -30,7 +30,7 @@ const memory: Store = {
  */
 const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key: string) => R): R | undefined => {
   try {
-    if (s.cache) return use(s.cache == 'local' ? localStorage : memory, 'followsocket:' + url)
+    if (s.cache) return use(s.cache === 'local' ? localStorage : memory, 'followsocket:' + url)
   } catch {}
 }
 

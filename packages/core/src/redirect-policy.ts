@@ -48,7 +48,7 @@ export const checkHop = (from: URL, to: URL, seen: string[], hop: number, policy
 export const movedTo = (reason: string, from: string, policy: RedirectPolicy): string | undefined => {
   // Resolved against a base of a made-up scheme (x:), which only an absolute URL replaces.
   const to = parseUrl(reason, 'x:/')
-  if (to && to.protocol != 'x:') {
+  if (to && to.protocol !== 'x:') {
     checkHop(new URL(from), to, [], 1, policy)
     return toWs(to)
   }

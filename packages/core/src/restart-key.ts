@@ -13,5 +13,5 @@ export const restartKey = (url: UrlSource | null | undefined, options?: object):
   url == null
     ? undefined
     : JSON.stringify([url, options], (key, value) =>
-        HANDLER.test(key) ? undefined : typeof value == 'function' ? 'ƒ' : value?.['~standard'] ? '~standard' : value,
+        HANDLER.test(key) ? undefined : typeof value === 'function' ? 'ƒ' : value?.['~standard'] ? '~standard' : value,
       )

@@ -34,8 +34,10 @@ export const followChain = async (get: Get, start: URL, s: DiscoverySettings): P
  */
 export const unanswered = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
   let verdict = verdicts.get(at.href)
-  // biome-ignore lint/suspicious/noAssignInExpressions: the statement form costs connect 5 B past its budget
-  if (!verdict) verdicts.set(at.href, (verdict = await probe(request, at, url, cause)))
+  if (!verdict) {
+    verdict = await probe(request, at, url, cause)
+    verdicts.set(at.href, verdict)
+  }
   return verdict
 }
 
@@ -44,13 +46,14 @@ const probe = async (request: Get, at: URL, url: string, cause: unknown): Promis
   const answer = (redirect: RequestRedirect) => request(at, { mode: 'no-cors', redirect }).catch(() => undefined)
   // Cross-origin, the Fetch standard refuses 'manual' in 'no-cors' mode, so a loop there reads as
   // "nothing answers". Same-origin, 'manual' counts a redirect as an answer (an opaqueredirect).
-  if (at.origin != globalThis.location?.origin)
+  if (at.origin !== globalThis.location?.origin)
     return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
   const first = await answer('manual')
   if (!first) return unreachable(url, at, cause)
   // The first hop redirects: following the rest tells a later hop that left the origin without
   // CORS (it answers) from a chain that ends nowhere.
-  if (first.type == 'opaqueredirect') return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
+  if (first.type === 'opaqueredirect')
+    return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
   // Same-origin, CORS hides nothing: this answer is readable.
   return refusal(url, first)
 }

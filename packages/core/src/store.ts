@@ -64,7 +64,7 @@ export interface ConnectionStore<T = unknown> {
 
 /** A binding's options without its event callbacks and `share`: what connect() takes. */
 const connectOptions = (options: Record<string, any> = {}) =>
-  Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key != 'share'))
+  Object.fromEntries(Object.entries(options).filter(([key]) => !HANDLER.test(key) && key !== 'share'))
 
 /**
  * connect()'s arguments from `input()`, with each callback, the URL function and the schema
@@ -79,17 +79,17 @@ const latest = <T>(input: () => StoreInput<T>, share?: 'tabs'): [UrlSource, Conn
     bound[key] = value?.['~standard']
       ? { '~standard': { ...value['~standard'], validate: (data: unknown) => now(key)['~standard'].validate(data) } }
       : // `new` needs the WebSocket constructor itself: a new one applies to the next connection.
-        typeof value == 'function' && key != 'WebSocket'
+        typeof value === 'function' && key !== 'WebSocket'
         ? (...args: unknown[]) => now(key)(...args)
         : value
   }
   // While the key says "a URL function", the one called is the latest render's.
   const latestUrl = () => {
     const next = input().url
-    return (typeof next == 'function' ? next : url) as Extract<UrlSource, Function>
+    return (typeof next === 'function' ? next : url) as Extract<UrlSource, Function>
   }
   if (share) bound.share = share
-  return [typeof url == 'function' ? () => latestUrl()() : url, bound]
+  return [typeof url === 'function' ? () => latestUrl()() : url, bound]
 }
 
 /**
@@ -136,7 +136,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
     const { url, options } = input()
     // followsocket/tabs is loaded only by an app that asks for it, so the bindings do not carry it.
     // Until it is here the snapshot stays idle and sends wait in `pending`, as before a first start.
-    if (options?.share == 'tabs' && !tabs) {
+    if (options?.share === 'tabs' && !tabs) {
       let stop: (() => void) | undefined
       let cancelled = false
       loadTabs().then(() => {
@@ -148,7 +148,7 @@ export function createStore<T = unknown>(input: () => StoreInput<T>): Connection
       }
     }
     const open =
-      options?.share == 'tabs' ? () => tabs!.connect(...latest(input, 'tabs')) : () => connect(...latest(input))
+      options?.share === 'tabs' ? () => tabs!.connect(...latest(input, 'tabs')) : () => connect(...latest(input))
     let held: Hold<T>
     try {
       held = acquire(options?.share ? restartKey(url, options) : undefined, open)

@@ -22,7 +22,7 @@ export const toHttp = (url: URL): string => url.href.replace(/^ws/, 'http')
 
 /** Validates a user-given endpoint and returns its ws:/wss: form. */
 export const normaliseUrl = (input: unknown): string => {
-  const url = typeof input == 'string' || input instanceof URL ? parseUrl(input) : undefined
+  const url = typeof input === 'string' || input instanceof URL ? parseUrl(input) : undefined
   if (!url || !isWebUrl(url))
     throw new FollowSocketError('INVALID_URL', `${input} is not a ws(s): or http(s): URL`, undefined, input)
   return toWs(url)

@@ -15,10 +15,10 @@ export const wait = (delayMs: number, held: boolean, next: () => void): (() => v
   const resume = (event?: Event & { persisted?: boolean }) => {
     const back =
       !event ||
-      event.type == 'online' ||
+      event.type === 'online' ||
       // pageshow counts only when the page is restored from the back/forward cache.
-      (event.type == 'pageshow' && event.persisted) ||
-      (event.type == 'visibilitychange' && document.visibilityState == 'visible')
+      (event.type === 'pageshow' && event.persisted) ||
+      (event.type === 'visibilitychange' && document.visibilityState === 'visible')
     if (!back) return
     cancel()
     next()

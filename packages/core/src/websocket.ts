@@ -108,7 +108,7 @@ export class FollowWebSocket extends EventTarget {
   }
 
   close(code?: number, reason?: string): void {
-    if (code !== undefined && code != 1000 && !(code >= 3000 && code < 5000))
+    if (code !== undefined && code !== 1000 && !(code >= 3000 && code < 5000))
       throw new DOMException(`close(${code})`, 'InvalidAccessError')
     if (this.#state > 1) return
     // In Node within a second, though `ws` would wait 30 s for a silent server (see #runtime).
@@ -141,7 +141,7 @@ export class FollowWebSocket extends EventTarget {
   #failed(s: DiscoverySettings, protocols: string | string[] | undefined, error: FollowSocketError, via: FoundVia) {
     const step = afterFailure(error, via, this.#pace, { ...s, ...ONE_LIFE }, { offline: false, random: 0 })
     this.#pace = step.pace
-    if (step.kind == 'now' && typeof step.then != 'object') this.#start(s, protocols, step.then)
+    if (step.kind === 'now' && typeof step.then !== 'object') this.#start(s, protocols, step.then)
     else this.#fail(error)
   }
 
@@ -157,7 +157,7 @@ export class FollowWebSocket extends EventTarget {
       // That socket is done: a close() from here on ends discovery, not a handshake.
       this.#socket = undefined
       // Where a preflight found the target, its answer says why the handshake there failed.
-      if (error.code == 'HANDSHAKE_FAILED' && found?.answer) error = refusal(target, found.answer)
+      if (error.code === 'HANDSHAKE_FAILED' && found?.answer) error = refusal(target, found.answer)
       this.#failed(s, protocols, error, found?.via)
     }
     const timer = setTimeout(() => {
@@ -178,7 +178,7 @@ export class FollowWebSocket extends EventTarget {
       if (!this.#state) return failed(new FollowSocketError('HANDSHAKE_FAILED', `${target} failed: is it up?`, target))
       // RFC 6455 §7.4.2 private code 4308 "moved": remember where, so the library's reconnect
       // with the URL it always used goes there directly.
-      if (event.code == 4308)
+      if (event.code === 4308)
         try {
           const to = movedTo(event.reason, target, s)
           if (to) remember(s, this.url, to, [{ from: target, to }])
@@ -197,7 +197,7 @@ export class FollowWebSocket extends EventTarget {
     this.#state = 3
     const init = { code, reason, wasClean }
     this.dispatchEvent(
-      typeof CloseEvent == 'function' ? new CloseEvent('close', init) : Object.assign(new Event('close'), init),
+      typeof CloseEvent === 'function' ? new CloseEvent('close', init) : Object.assign(new Event('close'), init),
     )
   }
 }
