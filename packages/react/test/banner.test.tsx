@@ -3,19 +3,13 @@
 // and its "Retry now" button reconnects at once. Against a real `ws` server in the lab.
 import { useEffect, useState } from 'react'
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { afterEach, beforeEach, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
-import { useFollowSocket, type UseFollowSocketResult } from '../src'
+import { afterEach, expect, it } from 'vitest'
 import { NodeWebSocket, nodeFetch, only } from '@followsocket/lab/testing'
+import { lab } from '../../core/test/lab'
+import { useFollowSocket, type UseFollowSocketResult } from '../src'
 
-let lab: Lab
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  cleanup()
-  await lab.close()
-})
+// After the lab's own hooks (imported above), so it runs before the lab closes.
+afterEach(() => cleanup())
 
 // From README.md ("A connection banner with a countdown").
 type BannerProps = Pick<UseFollowSocketResult, 'state' | 'retry' | 'error' | 'reconnect'>
