@@ -1,49 +1,28 @@
-// Server rendering (docs/bindings.md#server-rendering-and-strict-mode): importing @followsocket/vue
-// and rendering a component that uses the composable to a string touch no browser global and open
-// nothing. Runs in Node's own environment, where there is no window.
+// Server rendering (docs/bindings.md#server-rendering-and-strict-mode): the case every binding
+// shares (packages/core/test/bindings/ssr.ts), with Vue's renderToString. Runs in Node's own
+// environment, where there is no window.
 import { createSSRApp, defineComponent, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
-import { afterEach, beforeEach, expect, it } from 'vitest'
-import { startLab, type Lab } from '@followsocket/lab'
-import type { WebSocketConstructor } from 'followsocket'
-import { browserGlobalsRead, NodeWebSocket, nodeFetch, quiet } from '@followsocket/lab/testing'
+import { browserGlobalsRead } from '@followsocket/lab/testing'
+import { serverRenderingSpecs } from '../../core/test/bindings/ssr'
 
-let lab: Lab
-beforeEach(async () => {
-  lab = await startLab()
-})
-afterEach(async () => {
-  await lab.close()
-})
-
-it('imports and renders to a string without touching a browser global or opening a socket', async () => {
-  lab.endpoint('/live')
-  let constructed = 0
-  const Counting = function (url: string, protocols?: string | string[]) {
-    constructed++
-    return new NodeWebSocket(url, protocols)
-  } as unknown as WebSocketConstructor
-  let html = ''
-
+serverRenderingSpecs(async (url, options) => {
   // Imported here, not above, so that the import itself runs with the globals watched.
   let useFollowSocket!: typeof import('../src').useFollowSocket
-  const readByImport = await browserGlobalsRead(async () => ({ useFollowSocket } = await import('../src')))
+  const readByImport = await browserGlobalsRead(async () => {
+    ;({ useFollowSocket } = await import('../src'))
+  })
   const Banner = defineComponent({
     setup() {
-      const { state, retry } = useFollowSocket(lab.ws('/live'), { WebSocket: Counting, fetch: nodeFetch })
+      const { state, retry } = useFollowSocket(url, options)
       return () => h('p', retry.value ? `retrying in ${retry.value.delayMs} ms` : state.value)
     },
   })
   // createSSRApp itself looks for window (Vue's devtools hook), so only the render is watched.
   const app = createSSRApp(Banner)
-  const readByRender = await browserGlobalsRead(async () => (html = await renderToString(app)))
-  const read = [...readByImport, ...readByRender]
-
-  expect(html).toBe('<p>idle</p>')
-  expect(read).toEqual([])
-  // A connection would have started a microtask after setup: give it far longer than a local handshake.
-  await quiet(200)
-  expect(constructed).toBe(0)
-  expect(lab.count('/live', 'upgrade')).toBe(0)
-  expect(lab.requests).toEqual([])
+  let html = ''
+  const readByRender = await browserGlobalsRead(async () => {
+    html = await renderToString(app)
+  })
+  return { html, globalsRead: [...readByImport, ...readByRender] }
 })
