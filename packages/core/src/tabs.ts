@@ -55,6 +55,8 @@ type Wire =
   | { kind: 'join' }
   | Sent
   | { kind: 'reconnect' }
+/** A role's handler for each kind of message it heeds. */
+type Hearing = { [K in Wire['kind']]?: (message: Extract<Wire, { kind: K }>) => void }
 
 /** The page's inspectable connections, as followsocket/store keeps them (docs/devtools.md#registration). */
 const inspectable = (): Set<object> => ((globalThis as any)[Symbol.for('followsocket.inspectable')] ??= new Set())
@@ -66,15 +68,19 @@ const GRACE = 250
 // its `cause` may not clone at all: it crosses as its fields and is built again on the other side.
 const errorFields = (error?: FollowSocketError) => error && { ...error, message: error.message, cause: undefined }
 const toWire = (type: keyof ConnectionEvents, payload: any) =>
-  type == 'error'
+  type === 'error'
     ? errorFields(payload)
-    : type == 'reconnecting'
+    : type === 'reconnecting'
       ? { ...payload, error: errorFields(payload.error) }
       : payload
 const rebuild = (fields: any): FollowSocketError | undefined =>
   fields && Object.assign(new FollowSocketError(fields.code, fields.message, fields.url), fields)
 const fromWire = (type: keyof ConnectionEvents, payload: any) =>
-  type == 'error' ? rebuild(payload) : type == 'reconnecting' ? { ...payload, error: rebuild(payload.error) } : payload
+  type === 'error'
+    ? rebuild(payload)
+    : type === 'reconnecting'
+      ? { ...payload, error: rebuild(payload.error) }
+      : payload
 
 /**
  * `connect()` that, given `share: 'tabs'`, shares one connection among the tabs of this origin
@@ -85,14 +91,14 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   const { share, ...rest } = options
   if (share !== undefined && share !== 'tabs')
     throw new FollowSocketError('INVALID_OPTIONS', `Option share must be 'tabs' here (got ${String(share)})`)
-  if (share !== 'tabs' || typeof BroadcastChannel != 'function' || !globalThis.navigator?.locks)
+  if (share !== 'tabs' || typeof BroadcastChannel !== 'function' || !globalThis.navigator?.locks)
     return connectHere(url, rest)
   const s = settings(rest)
   const name = 'followsocket:' + restartKey(url, rest)
   const me = Math.random().toString(36).slice(2)
   const { events, emit } = createEvents<ConnectionEvents<T>>()
 
-  let snapshot: Snapshot = { state: 'idle', url: typeof url == 'function' ? '' : normaliseUrl(url) }
+  let snapshot: Snapshot = { state: 'idle', url: typeof url === 'function' ? '' : normaliseUrl(url) }
   let channel: BroadcastChannel
   let stop: AbortController
   let live: Connection<T> | undefined
@@ -133,21 +139,21 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     const was = snapshot.state
     snapshot = next
     learn(next.redirect)
-    if (next.state != was) emit('state', next.state)
+    if (next.state !== was) emit('state', next.state)
   }
 
   /** An event of the leader's connection, here in a follower: the same as the leader's own listeners get. */
   const follow = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]) => {
-    if (type == 'state') return setSnapshot({ ...snapshot, state: payload as ConnectionState })
-    if (type == 'open') snapshot = { ...snapshot, resolvedUrl: (payload as { url: string }).url }
-    if (type == 'redirect')
+    if (type === 'state') return setSnapshot({ ...snapshot, state: payload as ConnectionState })
+    if (type === 'open') snapshot = { ...snapshot, resolvedUrl: (payload as { url: string }).url }
+    if (type === 'redirect')
       setSnapshot({ ...snapshot, url: (payload as RedirectInfo).from, redirect: payload as RedirectInfo })
     emit(type, payload)
   }
 
   /** Passes the messages taken from followers to the socket while it is open, acknowledging each. */
   const flush = () => {
-    while (synced && live?.socket?.readyState == 1 && outbox.length) {
+    while (synced && live?.socket?.readyState === 1 && outbox.length) {
       const { from, seq, data } = outbox.shift()!
       live.send(data)
       sequencer.acknowledge(from, seq)
@@ -175,13 +181,13 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       live = c
       for (const type of CONNECTION_EVENTS)
         c.on(type, (payload: any) => {
-          if (type == 'redirect') snapshot = { ...snapshot, redirect: payload }
+          if (type === 'redirect') snapshot = { ...snapshot, redirect: payload }
           snapshot = snapshotOf(c)
           emit(type, payload)
           // After close() in this tab its connection's last events are its own.
           if (live !== c) return
           post({ kind: 'event', type, payload: toWire(type, payload) })
-          if (type == 'open') flush()
+          if (type === 'open') flush()
         })
       synced = announced = false
       previous = leader === undefined || gone.has(leader) ? undefined : leader
@@ -206,33 +212,50 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     flush()
   }
 
-  const hear = ({ data: message }: MessageEvent<Wire>) => {
-    if (message.kind == 'bye') {
-      gone.add(message.from)
-      if (message.from == previous) {
-        clearTimeout(grace)
-        previous = undefined
-        settle()
-      }
-    } else if (message.kind == 'ack') {
-      sequencer.acknowledge(message.from, message.seq)
-      if (message.from == me) while (pending[0] && pending[0].seq <= message.seq) pending.shift()
-    } else if (live) {
-      if (message.kind == 'leader' && message.from == me) {
-        announced = true
-        settle()
-      } else if (message.kind == 'join') post({ kind: 'leader', from: me, snapshot: snapshotOf(live) })
-      else if (message.kind == 'send') {
-        if (!synced) return void inbox.push(message)
-        take(message)
-        flush()
-      } else if (message.kind == 'reconnect') live.reconnect()
-    } else if (message.kind == 'leader') {
-      leader = message.from
-      setSnapshot(message.snapshot)
+  // What each role does with each kind of message (docs/sharing.md#across-tabs); a kind a role
+  // has no entry for is not its business. Either role keeps count of who left and what went out.
+  const either: Hearing = {
+    bye({ from }) {
+      gone.add(from)
+      if (from !== previous) return
+      clearTimeout(grace)
+      previous = undefined
+      settle()
+    },
+    ack({ from, seq }) {
+      sequencer.acknowledge(from, seq)
+      if (from === me) while (pending[0] && pending[0].seq <= seq) pending.shift()
+    },
+  }
+  const leading: Hearing = {
+    // Its own announcement, back through the channel: nothing it posted before is still on its way.
+    leader({ from }) {
+      if (from !== me) return
+      announced = true
+      settle()
+    },
+    join: () => post({ kind: 'leader', from: me, snapshot: snapshotOf(live!) }),
+    send(message) {
+      if (!synced) return void inbox.push(message)
+      take(message)
+      flush()
+    },
+    reconnect: () => live!.reconnect(),
+  }
+  const following: Hearing = {
+    // A new leader: what it must know of this tab's messages not acknowledged yet, again.
+    leader({ from, snapshot }) {
+      leader = from
+      setSnapshot(snapshot)
       const base = sequencer.acked(me)
       for (const { seq, data } of pending) post({ kind: 'send', from: me, seq, base, data })
-    } else if (message.kind == 'event') follow(message.type, fromWire(message.type, message.payload))
+    },
+    event: ({ type, payload }) => follow(type, fromWire(type, payload)),
+  }
+
+  const hear = ({ data: message }: MessageEvent<Wire>) => {
+    const handle = either[message.kind] ?? (live ? leading : following)[message.kind]
+    handle?.(message as never)
   }
 
   const join = () => {
