@@ -5,6 +5,7 @@ import { acquire, IDLE, type Hold, type Snapshot } from './page-sharing'
 import { settings } from './options'
 import { HANDLER, restartKey } from './restart-key'
 import type { ConnectionEvents, ConnectOptions, SendData, UrlSource } from './types'
+import { inspectable } from './inspectable'
 
 // `followsocket/store`: what every framework binding needs, kept here so that @followsocket/react
 // and @followsocket/vue only subscribe and render (TanStack Query keeps its rules in query-core
@@ -91,14 +92,6 @@ const latest = <T>(input: () => StoreInput<T>, share?: 'tabs'): [UrlSource, Conn
   if (share) bound.share = share
   return [typeof url === 'function' ? () => latestUrl()() : url, bound]
 }
-
-/**
- * The connections the page's stores hold, for @followsocket/devtools to find
- * (docs/devtools.md#registration): a set on the global object, under a key every copy of
- * followsocket in the page shares. An entry is added when a store starts and deleted when it stops,
- * so it holds only what is live; the devtools, once loaded, swap in a set that tells them.
- */
-const inspectable = (): Set<object> => ((globalThis as any)[Symbol.for('followsocket.inspectable')] ??= new Set())
 
 type Tabs = typeof import('./tabs')
 let tabs: Tabs | undefined

@@ -7,6 +7,7 @@ import { restartKey } from './restart-key'
 import { createSequencer, type Sent } from './sequencer'
 import type { ConnectionEvents, ConnectionState, ConnectOptions, RedirectInfo, SendData, UrlSource } from './types'
 import { normaliseUrl } from './url'
+import { inspectable } from './inspectable'
 
 // `followsocket/tabs`: one connection per browser (docs/sharing.md#across-tabs). The tabs of an
 // origin that connect with `share: 'tabs'` and the same URL and options elect one leader with a Web
@@ -57,9 +58,6 @@ type Wire =
   | { kind: 'reconnect' }
 /** A role's handler for each kind of message it heeds. */
 type Hearing = { [K in Wire['kind']]?: (message: Extract<Wire, { kind: K }>) => void }
-
-/** The page's inspectable connections, as followsocket/store keeps them (docs/devtools.md#registration). */
-const inspectable = (): Set<object> => ((globalThis as any)[Symbol.for('followsocket.inspectable')] ??= new Set())
 
 /** How long a new leader waits for the 'bye' of a leader whose tab may have been killed. */
 const GRACE = 250
