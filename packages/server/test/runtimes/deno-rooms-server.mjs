@@ -2,9 +2,10 @@
 /// <reference lib="deno.ns" />
 // A Deno.serve server whose WebSocket endpoints (the paths under /rooms/) keep their sockets as a
 // Deno user does: a Set per path of the sockets Deno.upgradeWebSocket gave, added on open, removed
-// on close, handed to moveClients and drainClients as they are. The test runs this file with
-// --check: Deno's own declaration of its sockets must fit what the package declares it needs.
-// Test routes and counts: rooms.mjs. Usage: deno run --check deno-rooms-server.mjs <port>
+// on close, handed to moveClients and drainClients as they are. `deno check` of this file shows
+// Deno's own declaration of its sockets fits what the package declares it needs (run by hand: in
+// the test it cannot resolve the declarations' Node types in pnpm's layout on a fresh clone).
+// Test routes and counts: rooms.mjs. Usage: deno run deno-rooms-server.mjs <port>
 import { drainClients, moveClients } from '@followsocket/server'
 import { createRooms } from './rooms.mjs'
 
