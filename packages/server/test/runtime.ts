@@ -60,3 +60,31 @@ export async function startRuntime(binary: string, args: (port: number) => strin
     },
   }
 }
+
+/** Where test/runtimes/<name> is. */
+const script = (name: string) => new URL(`./runtimes/${name}`, import.meta.url).pathname
+
+/**
+ * The runtimes the tests run, each with its binary (undefined when not installed) and how it runs
+ * one of test/runtimes/*.mjs on a port. Deno: --no-lock leaves no deno.lock behind (the script's
+ * imports are the workspace's node_modules); no --check, which on a fresh clone cannot resolve the
+ * declarations' Node types in pnpm's layout and makes Deno rewrite the workspace's package.json
+ * (it migrates pnpm-workspace.yaml into it).
+ */
+export const RUNTIMES = {
+  bun: {
+    binary: packagedBinary('bun', 'bin/bun.exe'),
+    args: (file: string) => (port: number) => [script(file), String(port)],
+  },
+  deno: {
+    binary: packagedBinary('deno', 'deno'),
+    args: (file: string) => (port: number) => [
+      'run',
+      '--no-lock',
+      '--allow-net=127.0.0.1',
+      '--allow-read',
+      script(file),
+      String(port),
+    ],
+  },
+}

@@ -2,44 +2,31 @@
 // docs/moves.md#draining-a-backend): Bun's ServerWebSocket and the socket Deno.upgradeWebSocket
 // gives, each a real runtime in a child process serving test/runtimes/*-rooms-server.mjs, which
 // keeps its sockets in a Set per path as a user would and hands them to the built package as they
-// are. The Deno server runs with --check, so Deno's declaration of its socket must fit the
-// package's types with no cast. A runtime that cannot start fails these tests: they never skip.
+// are. A runtime that cannot start fails these tests: they never skip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type CloseInfo, type Connection, type RedirectInfo } from 'followsocket'
 import { closeOf, next, NodeWebSocket, openClient } from './clients'
-import { packagedBinary, startRuntime, type RuntimeServer } from './runtime'
+import { RUNTIMES, startRuntime, type RuntimeServer } from './runtime'
 
-const script = (name: string) => new URL(`./runtimes/${name}`, import.meta.url).pathname
-
-const RUNTIMES = [
+const SERVERS = [
   {
     name: "Bun's ServerWebSocket",
     package: 'bun',
-    binary: packagedBinary('bun', 'bin/bun.exe'),
-    args: (port: number) => [script('bun-rooms-server.mjs'), String(port)],
+    ...RUNTIMES.bun,
+    args: RUNTIMES.bun.args('bun-rooms-server.mjs'),
   },
   {
     name: "Deno.upgradeWebSocket's socket",
     package: 'deno',
-    binary: packagedBinary('deno', 'deno'),
-    // As runtimes.test.ts runs Deno: no type check (--check), which on a fresh clone cannot resolve
-    // the declarations' Node types in pnpm's layout, and which makes Deno rewrite the workspace's
-    // package.json (it migrates pnpm-workspace.yaml into it); --no-lock leaves no deno.lock behind.
-    args: (port: number) => [
-      'run',
-      '--no-lock',
-      '--allow-net=127.0.0.1',
-      '--allow-read',
-      script('deno-rooms-server.mjs'),
-      String(port),
-    ],
+    ...RUNTIMES.deno,
+    args: RUNTIMES.deno.args('deno-rooms-server.mjs'),
   },
 ]
 
 const COUNT = 5
 const SPREAD = 400
 
-for (const runtime of RUNTIMES) {
+for (const runtime of SERVERS) {
   describe(`moveClients and drainClients over ${runtime.name}`, () => {
     let server: RuntimeServer
     const test = async <T>(route: string, query: Record<string, string | number>): Promise<T> => {

@@ -6,36 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type Connection, type RedirectInfo } from 'followsocket'
 import { next, NodeWebSocket } from './clients'
-import { packagedBinary, startRuntime, type RuntimeServer } from './runtime'
+import { RUNTIMES, startRuntime, type RuntimeServer } from './runtime'
 import { get, upgrade } from './server'
 
 const PAGE = 'https://app.example.com'
-const script = (name: string) => new URL(`./runtimes/${name}`, import.meta.url).pathname
 
-const RUNTIMES = [
-  {
-    name: 'Bun.serve',
-    greeting: 'bun',
-    binary: packagedBinary('bun', 'bin/bun.exe'),
-    args: (port: number) => [script('bun-server.mjs'), String(port)],
-  },
-  {
-    name: 'Deno.serve',
-    greeting: 'deno',
-    binary: packagedBinary('deno', 'deno'),
-    // --no-lock: nothing to pin (the script's imports are the workspace's node_modules), and no deno.lock to leave behind.
-    args: (port: number) => [
-      'run',
-      '--no-lock',
-      '--allow-net=127.0.0.1',
-      '--allow-read',
-      script('deno-server.mjs'),
-      String(port),
-    ],
-  },
+const SERVERS = [
+  { name: 'Bun.serve', greeting: 'bun', ...RUNTIMES.bun, args: RUNTIMES.bun.args('bun-server.mjs') },
+  { name: 'Deno.serve', greeting: 'deno', ...RUNTIMES.deno, args: RUNTIMES.deno.args('deno-server.mjs') },
 ]
 
-for (const runtime of RUNTIMES) {
+for (const runtime of SERVERS) {
   if (!runtime.binary)
     console.warn(
       `skipping the ${runtime.name} tests: the ${runtime.greeting} runtime is not installed (pnpm install brings it)`,
