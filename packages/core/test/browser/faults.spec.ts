@@ -38,7 +38,8 @@ test.describe('network faults in Chromium', () => {
         window.rec.connect('c', url, {
           cache: false,
           reconnect: BACKOFF,
-          heartbeat: { intervalMs: 100, timeoutMs: 100 },
+          // Long enough that a loaded machine's pong is never late: only the blackhole stops them.
+          heartbeat: { intervalMs: 250, timeoutMs: 250 },
         })
         await window.rec.next('c', 'open')
       },
