@@ -12,5 +12,6 @@ export const resolve = async (url: string | URL, options?: ResolveOptions): Prom
   const s = discoverySettings(options)
   const ws = normaliseUrl(url)
   const { answer, ...found } = cached(s, ws) ?? (await preflight(ws, s))
-  return { ...found, redirected: found.hops.length > 0, status: answer?.status }
+  // A remembered location has no status: the cache keeps where the endpoint is, not what it answered.
+  return { ...found, redirected: found.hops.length > 0, ...(answer && { status: answer.status }) }
 }
