@@ -82,6 +82,7 @@ test.describe('network faults in Chromium', () => {
       const close = (await window.rec.next('c', 'close', mark)).payload
       return { close, state, ms: performance.now() - started }
     })
+    console.log(`close() against a silent server: closed after ${Math.round(ms)} ms`)
     // Chromium alone would hold the socket (and the state) for a minute.
     expect(state).toBe('closing')
     expect(close).toMatchObject({ code: 1006, wasClean: false, willReconnect: false })
