@@ -40,6 +40,11 @@ import { inspectable } from './inspectable'
 // Until then, what it is sent waits, its own messages included (its socket opens meanwhile). A
 // message goes out twice only if a leader's tab is killed between passing it to the socket and
 // acknowledging it.
+//
+// In the code below, each role is what it does with each kind of message: `following`, a table
+// of handlers; `lead()`, a leadership from the lock to its release, with its own state (synced,
+// announced, the leader before it) and its table; `hear`, what either role keeps count of (who
+// said bye, what was acknowledged) before handing a message to the role this tab has.
 
 export type TabsOptions<T = unknown> = ConnectOptions<T> & {
   /** 'tabs': one connection for every tab of this origin with the same URL and options. */
@@ -99,24 +104,21 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
   let snapshot: Snapshot = { state: 'idle', url: typeof url === 'function' ? '' : normaliseUrl(url) }
   let channel: BroadcastChannel
   let stop: AbortController
-  let live: Connection<T> | undefined
   let closed = false
-  // Follower side: my messages not acknowledged yet, in call order. Which messages of each tab
-  // were acknowledged and taken: the sequencer's.
+  // This tab's messages not acknowledged yet, in call order (whichever role it has: a leader's
+  // own messages from before it led are among them). Which messages of each tab were
+  // acknowledged and taken: the sequencer's.
   let seq = 0
   const pending: { seq: number; data: SendData }[] = []
   const sequencer = createSequencer()
-  // Leader side: messages taken, waiting for the socket.
-  const outbox: { from: string; seq: number; data: SendData }[] = []
-  // The leader this tab follows, and the leaders that said bye. A new leader takes messages
-  // (synced) once its announcement is back and the leader before it said bye or GRACE passed.
+  // The leader this tab follows, and the leaders that said bye.
   let leader: string | undefined
   const gone = new Set<string>()
-  let announced = false
-  let previous: string | undefined
-  let grace: ReturnType<typeof setTimeout> | undefined
-  let synced = false
-  // Messages heard before then, in arrival order.
+  // This tab's leadership while it holds the lock, and what a leadership keeps (as this tab's own
+  // queue, so what it had not sent when it closed goes out when it leads again): messages taken,
+  // waiting for the socket; messages heard before it was synced, in arrival order.
+  let leading: Leadership | undefined
+  const outbox: { from: string; seq: number; data: SendData }[] = []
   const inbox: Sent[] = []
 
   const post = (message: Wire) => {
@@ -149,22 +151,6 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     emit(type, payload)
   }
 
-  /** Passes the messages taken from followers to the socket while it is open, acknowledging each. */
-  const flush = () => {
-    while (synced && live?.socket?.readyState === 1 && outbox.length) {
-      const { from, seq, data } = outbox.shift()!
-      live.send(data)
-      sequencer.acknowledge(from, seq)
-      post({ kind: 'ack', from, seq })
-    }
-  }
-
-  const take = (message: Sent) => {
-    const { ready, ackAgain } = sequencer.offer(message)
-    if (ackAgain !== undefined) post({ kind: 'ack', from: message.from, seq: ackAgain })
-    outbox.push(...ready)
-  }
-
   const snapshotOf = (c: Connection<T>): Snapshot => ({
     state: c.state,
     url: c.url,
@@ -172,74 +158,7 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     redirect: snapshot.redirect,
   })
 
-  /** This tab holds the lock: open the connection, tell the others, send what is still mine. */
-  const lead = () =>
-    new Promise<void>((released) => {
-      const c = connectHere(url, rest)
-      live = c
-      for (const type of CONNECTION_EVENTS)
-        c.on(type, (payload: any) => {
-          if (type === 'redirect') snapshot = { ...snapshot, redirect: payload }
-          snapshot = snapshotOf(c)
-          emit(type, payload)
-          // After close() in this tab its connection's last events are its own.
-          if (live !== c) return
-          post({ kind: 'event', type, payload: toWire(type, payload) })
-          if (type === 'open') flush()
-        })
-      synced = announced = false
-      previous = leader === undefined || gone.has(leader) ? undefined : leader
-      if (previous)
-        grace = setTimeout(() => {
-          previous = undefined
-          settle()
-        }, GRACE)
-      const loop = new BroadcastChannel(name)
-      loop.postMessage({ kind: 'leader', from: me, snapshot: snapshotOf(c) } satisfies Wire)
-      loop.close()
-      stop.signal.addEventListener('abort', () => released())
-    })
-
-  /** Starts taking messages once nothing of the leader before can still be on its way (see above). */
-  const settle = () => {
-    if (synced || !announced || previous) return
-    synced = true
-    const base = sequencer.acked(me)
-    for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
-    for (const sent of inbox.splice(0)) take(sent)
-    flush()
-  }
-
-  // What each role does with each kind of message (docs/sharing.md#across-tabs); a kind a role
-  // has no entry for is not its business. Either role keeps count of who left and what went out.
-  const either: Hearing = {
-    bye({ from }) {
-      gone.add(from)
-      if (from !== previous) return
-      clearTimeout(grace)
-      previous = undefined
-      settle()
-    },
-    ack({ from, seq }) {
-      sequencer.acknowledge(from, seq)
-      if (from === me) while (pending[0] && pending[0].seq <= seq) pending.shift()
-    },
-  }
-  const leading: Hearing = {
-    // Its own announcement, back through the channel: nothing it posted before is still on its way.
-    leader({ from }) {
-      if (from !== me) return
-      announced = true
-      settle()
-    },
-    join: () => post({ kind: 'leader', from: me, snapshot: snapshotOf(live!) }),
-    send(message) {
-      if (!synced) return void inbox.push(message)
-      take(message)
-      flush()
-    },
-    reconnect: () => live!.reconnect(),
-  }
+  /** What a follower does with each kind of message it heeds. */
   const following: Hearing = {
     // A new leader: what it must know of this tab's messages not acknowledged yet, again.
     leader({ from, snapshot }) {
@@ -251,8 +170,104 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     event: ({ type, payload }) => follow(type, fromWire(type, payload)),
   }
 
+  /**
+   * This tab holds the lock: its leadership, with its own connection `c`. It passes on every event
+   * of `c`, answers 'join', 'send' and 'reconnect', and passes what it takes to the socket,
+   * acknowledging each. It takes messages (synced) once its announcement is back and the leader
+   * before it said bye or GRACE passed (see above); until then what it is sent waits.
+   */
+  const lead = (c: Connection<T>) => {
+    let announced = false
+    let synced = false
+    let previous = leader === undefined || gone.has(leader) ? undefined : leader
+    const grace = setTimeout(() => {
+      previous = undefined
+      settle()
+    }, GRACE)
+
+    /** Passes the messages taken to the socket while it is open, acknowledging each. */
+    const flush = () => {
+      while (synced && c.socket?.readyState === 1 && outbox.length) {
+        const { from, seq, data } = outbox.shift()!
+        c.send(data)
+        sequencer.acknowledge(from, seq)
+        post({ kind: 'ack', from, seq })
+      }
+    }
+
+    const take = (message: Sent) => {
+      const { ready, ackAgain } = sequencer.offer(message)
+      if (ackAgain !== undefined) post({ kind: 'ack', from: message.from, seq: ackAgain })
+      outbox.push(...ready)
+    }
+
+    /** Starts taking messages once nothing of the leader before can still be on its way (see above). */
+    const settle = () => {
+      if (synced || !announced || previous) return
+      synced = true
+      const base = sequencer.acked(me)
+      for (const { seq, data } of pending.splice(0)) take({ kind: 'send', from: me, seq, base, data })
+      for (const sent of inbox.splice(0)) take(sent)
+      flush()
+    }
+
+    for (const type of CONNECTION_EVENTS)
+      c.on(type, (payload: any) => {
+        if (type === 'redirect') snapshot = { ...snapshot, redirect: payload }
+        snapshot = snapshotOf(c)
+        emit(type, payload)
+        // After close() in this tab its connection's last events are its own.
+        if (leading?.c !== c) return
+        post({ kind: 'event', type, payload: toWire(type, payload) })
+        if (type === 'open') flush()
+      })
+    const loop = new BroadcastChannel(name)
+    loop.postMessage({ kind: 'leader', from: me, snapshot: snapshotOf(c) } satisfies Wire)
+    loop.close()
+
+    const hearing: Hearing = {
+      // Its own announcement, back through the channel: nothing it posted before is on its way.
+      leader({ from }) {
+        if (from !== me) return
+        announced = true
+        settle()
+      },
+      bye({ from }) {
+        if (from !== previous) return
+        previous = undefined
+        settle()
+      },
+      join: () => post({ kind: 'leader', from: me, snapshot: snapshotOf(c) }),
+      send(message) {
+        if (!synced) return void inbox.push(message)
+        take(message)
+        flush()
+      },
+      reconnect: () => c.reconnect(),
+    }
+    return {
+      c,
+      hearing,
+      /** Sends this tab's own message once synced, behind those it took before; false until then. */
+      send(data: SendData) {
+        if (!synced) return false
+        if (outbox.length) outbox.push({ from: me, seq: ++seq, data })
+        else c.send(data)
+        return true
+      },
+      end: () => clearTimeout(grace),
+    }
+  }
+  type Leadership = ReturnType<typeof lead>
+
   const hear = ({ data: message }: MessageEvent<Wire>) => {
-    const handle = either[message.kind] ?? (live ? leading : following)[message.kind]
+    // Either role keeps count of who left and what went out.
+    if (message.kind === 'bye') gone.add(message.from)
+    if (message.kind === 'ack') {
+      sequencer.acknowledge(message.from, message.seq)
+      if (message.from === me) while (pending[0] && pending[0].seq <= message.seq) pending.shift()
+    }
+    const handle = (leading ? leading.hearing : following)[message.kind]
     handle?.(message as never)
   }
 
@@ -267,14 +282,19 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     addEventListener(
       'pagehide',
       () => {
-        if (!live) return
+        if (!leading) return
         channel.onmessage = null
         post({ kind: 'bye', from: me })
       },
       { signal: stop.signal },
     )
     post({ kind: 'join' })
-    navigator.locks.request(name, { signal: stop.signal }, lead).catch(() => {})
+    navigator.locks
+      .request(name, { signal: stop.signal }, () => {
+        leading = lead(connectHere(url, rest))
+        return new Promise<void>((released) => (stop.signal.onabort = () => released()))
+      })
+      .catch(() => {})
   }
 
   const connection: Connection<T> = {
@@ -283,24 +303,21 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       return snapshot.state
     },
     get url() {
-      return live ? live.url : snapshot.url
+      return leading ? leading.c.url : snapshot.url
     },
     get resolvedUrl() {
-      return live ? live.resolvedUrl : snapshot.resolvedUrl
+      return leading ? leading.c.resolvedUrl : snapshot.resolvedUrl
     },
     get socket() {
-      return live?.socket
+      return leading?.c.socket
     },
     get buffered() {
-      return live ? live.buffered : pending.length
+      return leading ? leading.c.buffered : pending.length
     },
     send(data) {
       if (closed)
         throw new FollowSocketError('CLOSED', `${snapshot.url} is closed in this tab: call reconnect()`, snapshot.url)
-      // A leader's own messages go behind those it took before (its own from before it led
-      // among them), which wait for the socket in the outbox.
-      if (live && synced && !outbox.length) return live.send(data)
-      if (live && synced) return void outbox.push({ from: me, seq: ++seq, data })
+      if (leading?.send(data)) return
       if (pending.length >= s.buffer.maxMessages)
         throw new FollowSocketError('SEND_BUFFER_FULL', 'Buffer full: wait for open', snapshot.url)
       pending.push({ seq: ++seq, data })
@@ -311,13 +328,13 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
       closed = true
       // Another tab takes over when the lock is released; this one stops hearing the channel first,
       // so nothing of the next leader's reaches it.
-      if (live) post({ kind: 'bye', from: me })
-      clearTimeout(grace)
+      if (leading) post({ kind: 'bye', from: me })
+      leading?.end()
       channel.close()
       stop.abort()
       inspectable().delete(entry)
-      const c = live
-      live = undefined
+      const c = leading?.c
+      leading = undefined
       if (c) c.close(code, reason)
       else {
         setSnapshot({ ...snapshot, state: 'closed' })
@@ -326,12 +343,12 @@ export function connect<T = unknown>(url: UrlSource, options: TabsOptions<T> = {
     },
     reconnect() {
       if (closed) join()
-      else if (live) live.reconnect()
+      else if (leading) leading.c.reconnect()
       else post({ kind: 'reconnect' })
     },
   }
   // For @followsocket/devtools: which lock the tabs share, and whether this tab holds it.
-  const entry = { connection, lock: name, leads: () => !!live }
+  const entry = { connection, lock: name, leads: () => !!leading }
   join()
   return connection
 }
