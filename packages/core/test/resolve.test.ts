@@ -399,6 +399,27 @@ describe('resolve(): the cache', () => {
     await rejection(resolve(lab.ws('/cache/policy'), { allowedOrigins: [lab.origin] }), 'REDIRECT_NOT_ALLOWED')
   })
 
+  it('checks a remembered location as one step to where it leads: the hops between are not asked again', async () => {
+    const elsewhere = await open()
+    elsewhere.redirect('/cache/through', lab.ws('/cache/through/live'))
+    lab.endpoint('/cache/through/live')
+    lab.redirect('/cache/through', elsewhere.ws('/cache/through'))
+    // A caller that admits any origin walks the chain through the other origin, and caches it…
+    const found = await resolve(lab.ws('/cache/through'))
+    expect(found).toMatchObject({ url: lab.ws('/cache/through/live'), via: 'preflight' })
+    expect(found.hops).toHaveLength(2)
+    // …and a caller limited to this origin, which could not walk it, is given where it ends: a
+    // socket there asks none of the hops between.
+    expect(await resolve(lab.ws('/cache/through'), { allowedOrigins: [lab.origin] })).toMatchObject({
+      url: lab.ws('/cache/through/live'),
+      via: 'cache',
+    })
+    await rejection(
+      resolve(lab.ws('/cache/through'), { allowedOrigins: [lab.origin], cache: false }),
+      'REDIRECT_NOT_ALLOWED',
+    )
+  })
+
   it('with cache: false always preflights, and keeps nothing for later', async () => {
     lab.endpoint('/no-cache/live')
     lab.redirect('/no-cache/old', lab.ws('/no-cache/live'))
