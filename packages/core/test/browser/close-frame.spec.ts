@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
 import { installRecorder, story } from './recorder'
 
@@ -5,6 +6,17 @@ import { installRecorder, story } from './recorder'
 // Each test uses a 60 s back-off: a move must not wait for it, so a move that went through the
 // back-off would time the test out.
 const SLOW = { minDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } as const
+
+/** Connects 'c' in the page with that back-off; resolves, once it is open, with where its log stands. */
+const openSlowly = (app: Page, url: string) =>
+  app.evaluate(
+    async ({ url, SLOW }) => {
+      window.rec.connect('c', url, { reconnect: SLOW })
+      await window.rec.next('c', 'open')
+      return window.rec.log.length
+    },
+    { url, SLOW },
+  )
 
 test.describe('close code 4308 in Chromium', () => {
   test('4308 with a ws: URL reason moves the connection there at once, with no preflight, and caches it', async ({
@@ -14,14 +26,7 @@ test.describe('close code 4308 in Chromium', () => {
     const a = lab.endpoint('/a')
     lab.endpoint('/b')
     await installRecorder(app)
-    const mark = await app.evaluate(
-      async ({ url, SLOW }) => {
-        window.rec.connect('c', url, { reconnect: SLOW })
-        await window.rec.next('c', 'open')
-        return window.rec.log.length
-      },
-      { url: lab.ws('/a'), SLOW },
-    )
+    const mark = await openSlowly(app, lab.ws('/a'))
     for (const client of a.clients) client.close(4308, lab.ws('/b'))
     const events = await app.evaluate(async (mark) => {
       await window.rec.next('c', 'open', mark)
@@ -96,14 +101,7 @@ test.describe('close code 4308 in Chromium', () => {
     test(`4308 with ${name} rediscovers with a new preflight of the requested URL, at once`, async ({ app, lab }) => {
       const a = lab.endpoint('/a')
       await installRecorder(app)
-      const mark = await app.evaluate(
-        async ({ url, SLOW }) => {
-          window.rec.connect('c', url, { reconnect: SLOW })
-          await window.rec.next('c', 'open')
-          return window.rec.log.length
-        },
-        { url: lab.ws('/a'), SLOW },
-      )
+      const mark = await openSlowly(app, lab.ws('/a'))
       expect(lab.count('/a', 'get')).toBe(0)
       // The server moved /a to /c meanwhile, for both the GET and the upgrade.
       lab.endpoint('/c')
@@ -132,14 +130,7 @@ test.describe('close code 4308 in Chromium', () => {
     const a = lab.endpoint('/a')
     lab.endpoint('/b')
     await installRecorder(app)
-    const mark = await app.evaluate(
-      async ({ url, SLOW }) => {
-        window.rec.connect('c', url, { reconnect: SLOW })
-        await window.rec.next('c', 'open')
-        return window.rec.log.length
-      },
-      { url: lab.ws('/a'), SLOW },
-    )
+    const mark = await openSlowly(app, lab.ws('/a'))
     const target = lab.ws('/b').replace('ws://', 'ws://user:secret@')
     for (const client of a.clients) client.close(4308, target)
     const events = await app.evaluate(async (mark) => {
