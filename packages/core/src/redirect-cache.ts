@@ -11,17 +11,12 @@ interface Entry {
   expires: number
 }
 
-type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+type Store = Record<string, string>
 
 // Shared by every connection in the page, so a second connect() to a moved endpoint goes
-// straight to where the first one found it. It holds entries as localStorage does (JSON), so
-// both modes are one code path.
-const entries = new Map<string, string>()
-const memory: Store = {
-  getItem: (key) => entries.get(key) ?? null,
-  setItem: (key, value) => entries.set(key, value),
-  removeItem: (key) => entries.delete(key),
-}
+// straight to where the first one found it. It holds entries as localStorage does, JSON read and
+// written as properties (which a Storage object supports too), so both modes are one code path.
+const memory: Store = {}
 
 /**
  * Runs `use` on the store of this mode, keyed for `url`. localStorage can be missing (Node),
@@ -42,7 +37,7 @@ const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key
  * are not checked again: a socket opens where the chain ended and asks none of them.
  */
 export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cache' }) | undefined => {
-  const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store.getItem(key)!))
+  const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store[key] ?? 'null'))
   if (!entry) return
   if (entry.expires <= Date.now()) {
     forget(s, url)
@@ -56,9 +51,9 @@ export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cach
 
 export const remember = (s: DiscoverySettings, from: string, url: string, hops: Hop[]): void => {
   const entry: Entry = { url, hops, expires: Date.now() + s.cacheTtlMs }
-  withStore(s, from, (store, key) => store.setItem(key, JSON.stringify(entry)))
+  withStore(s, from, (store, key) => (store[key] = JSON.stringify(entry)))
 }
 
 export const forget = (s: DiscoverySettings, url: string): void => {
-  withStore(s, url, (store, key) => store.removeItem(key))
+  withStore(s, url, (store, key) => delete store[key])
 }
