@@ -44,18 +44,16 @@ export const unanswered = async (request: Get, at: URL, url: string, cause: unkn
 const probe = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
   // A 'no-cors' request resolves (opaquely) when something answers and rejects when nothing does.
   const answer = (redirect: RequestRedirect) => request(at, { mode: 'no-cors', redirect }).catch(() => undefined)
-  // Cross-origin, the Fetch standard refuses 'manual' in 'no-cors' mode, so a loop there reads as
-  // "nothing answers". Same-origin, 'manual' counts a redirect as an answer (an opaqueredirect).
-  if (at.origin !== globalThis.location?.origin)
-    return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
-  const first = await answer('manual')
-  if (!first) return unreachable(url, at, cause)
-  // The first hop redirects: following the rest tells a later hop that left the origin without
-  // CORS (it answers) from a chain that ends nowhere.
-  if (first.type === 'opaqueredirect')
-    return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
-  // Same-origin, CORS hides nothing: this answer is readable.
-  return refusal(url, first)
+  // Same-origin, CORS hides nothing, and 'manual' counts a redirect as an answer (an
+  // opaqueredirect). Cross-origin, the Fetch standard refuses 'manual' in 'no-cors' mode.
+  if (at.origin === globalThis.location?.origin) {
+    const first = await answer('manual')
+    if (!first) return unreachable(url, at, cause)
+    if (first.type !== 'opaqueredirect') return refusal(url, first)
+  }
+  // A cross-origin GET, or a first hop that redirects: following the chain tells a hop that left
+  // the origin without CORS (it answers) from a chain that ends nowhere.
+  return (await answer('follow')) ? hidden(url, at, cause) : nowhere(url, at, cause)
 }
 
 export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstructor => given ?? WebSocket
