@@ -1,4 +1,5 @@
 import { CLOSE_TIMEOUT_MS, timerDelay } from './backoff'
+import { heartbeat } from './heartbeat'
 import { forget, remember } from './redirect-cache'
 import { endSocket, webSocketClass } from '#runtime'
 import { refusal } from './diagnosis'
@@ -62,26 +63,23 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   let pace: Pace = FRESH
   let openedAt = 0
   let stopped = false
-  // Bumped to cancel whatever async step (URL function, preflight, back-off wait) is in flight;
-  // `abort` cancels the fetches of that step.
-  let generation = 0
-  let abort = new AbortController()
+  // Aborted (and replaced) to cancel whatever step is in flight: the URL function, the preflight's
+  // fetches, a back-off wait, the heartbeat, or what follows an event whose listener called close()
+  // or reconnect().
+  let running = new AbortController()
   // The deadline of the socket's handshake, opening or closing.
   let deadline: Timer | undefined
-  let heartbeat: ReturnType<typeof setInterval> | undefined
-  let pongTimer: Timer | undefined
-  let cancelWait: (() => void) | undefined
   const queue: SendData[] = []
   const receive = receiver<T>(s, emit, () => resolvedUrl)
 
   /**
    * Emits an event and says whether the connection carries on as it was: false when a listener
-   * called close() or reconnect() (both start a new generation), and the caller must stop.
+   * called close() or reconnect() (both abort what is running), and the caller must stop.
    */
   const say = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]): boolean => {
-    const g = generation
+    const { signal } = running
     emit(type, payload)
-    return g === generation
+    return !signal.aborted
   }
 
   const setState = (next: ConnectionState): boolean => {
@@ -91,13 +89,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   }
 
   const halt = () => {
-    generation++
-    abort.abort()
-    abort = new AbortController()
-    cancelWait?.()
+    running.abort()
+    running = new AbortController()
     clearTimeout(deadline)
-    clearInterval(heartbeat)
-    clearTimeout(pongTimer)
   }
 
   /** Detaches the current socket and ends it, without letting its events reach us. */
@@ -116,7 +110,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
    */
   const start = async (then: Exclude<Then, object> = 'connect') => {
     halt()
-    const g = generation
+    const { signal } = running
     const discover = discovers(then, s)
     const callUrl = typeof url === 'function' && then !== 'preflight'
     // Synchronously, so that reconnect() never leaves the state reading 'closed'.
@@ -127,13 +121,13 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         const next = await Promise.resolve()
           .then(url)
           .catch((error) => error)
-        if (g !== generation) return
+        if (signal.aborted) return
         requested = normaliseUrl(next)
       }
-      const found = await locate(requested, s, then, abort.signal)
-      if (g === generation) open(found)
+      const found = await locate(requested, s, then, signal)
+      if (!signal.aborted) open(found)
     } catch (error) {
-      if (g === generation) failed(error as FollowSocketError, discover ? 'preflight' : undefined)
+      if (!signal.aborted) failed(error as FollowSocketError, discover ? 'preflight' : undefined)
     }
   }
 
@@ -153,14 +147,14 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
         found?.via,
       )
     }
-    const g = generation
+    const { signal } = running
     // A failure before `open`, said as plainly as the preflight can: where a preflight just
     // found the target, its answer; where the target was remembered or moved to, a GET of it.
     const handshakeFailed = async (error: FollowSocketError) => {
       socket = undefined
       if (error.code === 'HANDSHAKE_FAILED' && found)
-        error = found.answer ? refusal(target, found.answer) : await diagnose(target, s, abort.signal)
-      if (g === generation) failed(error, found?.via)
+        error = found.answer ? refusal(target, found.answer) : await diagnose(target, s, signal)
+      if (!signal.aborted) failed(error, found?.via)
     }
     socket = ws
     ws.binaryType = s.binaryType
@@ -184,25 +178,15 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       // keeps it for the next socket.
       if (!setState('open') || !say('open', { url: target })) return
       for (const data of queue.splice(0)) ws.send(data)
-      const beat = s.heartbeat
-      pongTimer = undefined
-      if (beat)
-        heartbeat = setInterval(() => {
-          ws.send(beat.message)
-          // Silent since the last ping: the socket is dead even if no close ever comes (half-open).
-          pongTimer ??= setTimeout(() => {
-            drop()
-            if (say('error', new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target)))
-              closed(DROPPED)
-          }, timerDelay(beat.timeoutMs))
-        }, timerDelay(beat.intervalMs))
+      if (s.heartbeat)
+        heartbeat(ws, s.heartbeat, running.signal, () =>
+          closed(DROPPED, new FollowSocketError('HEARTBEAT_TIMEOUT', `${target} went silent`, target)),
+        )
     }
     // A listener rather than the onmessage attribute: Chromium dispatches to it faster, and this
     // is the hot path. It stays attached after drop(): a frame the old socket still had in flight
     // is delivered too, as it was sent.
     ws.addEventListener('message', (event) => {
-      clearTimeout(pongTimer)
-      pongTimer = undefined
       // The heartbeat's reply is traffic, not a message: never parsed, never delivered.
       if (!s.heartbeat || event.data !== s.heartbeat.reply) receive(event.data)
     })
@@ -223,10 +207,14 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     if (say('error', error)) carryOut(step, error)
   }
 
-  /** An open socket closed (or close() ended one): says so, then does what afterClose decides. */
-  const closed = ({ code, reason, wasClean }: Close) => {
+  /**
+   * An open socket closed, or was ended here (`error`: why, told first): says so, then does what
+   * afterClose decides.
+   */
+  const closed = ({ code, reason, wasClean }: Close, error?: FollowSocketError) => {
     halt()
-    socket = undefined
+    drop()
+    if (error && !say('error', error)) return
     const close = { code, reason, wasClean }
     // After close(), nothing is left to decide.
     const step: Step = stopped
@@ -243,7 +231,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     if (step.kind === 'now') return run(step.then)
     if (step.kind === 'wait') {
       if (setState('reconnecting') && say('reconnecting', { attempt: step.attempt, delayMs: step.delayMs, error }))
-        cancelWait = wait(step.delayMs, step.held, () => run(step.then))
+        wait(step.delayMs, step.held, running.signal, () => run(step.then))
       return
     }
     halt()
@@ -298,11 +286,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       stopped = true
       // Aborts a preflight in flight, cancels every timer and wait.
       halt()
-      if (setState(ws ? 'closing' : 'closed') && ws)
-        deadline = setTimeout(() => {
-          drop()
-          closed(DROPPED)
-        }, CLOSE_TIMEOUT_MS)
+      if (setState(ws ? 'closing' : 'closed') && ws) deadline = setTimeout(() => closed(DROPPED), CLOSE_TIMEOUT_MS)
     },
     reconnect() {
       // After the connection was given up, a reconnect() starts it afresh.

@@ -1,12 +1,12 @@
 import { timerDelay } from './backoff'
 
 /**
- * Waits `delayMs` before `next`, and returns what cancels the wait. People return to a tab and
+ * Waits `delayMs` before `next`, unless `signal` aborts first. People return to a tab and
  * expect it live, not a countdown: the wait is cut short when the network comes back, the page
  * becomes visible again or is restored from the back/forward cache; except a wait the server
  * asked for (`held`: Retry-After). The listeners exist only while the wait is pending.
  */
-export const wait = (delayMs: number, held: boolean, next: () => void): (() => void) => {
+export const wait = (delayMs: number, held: boolean, signal: AbortSignal, next: () => void): void => {
   const pending = new AbortController()
   const cancel = () => {
     clearTimeout(timer)
@@ -25,9 +25,9 @@ export const wait = (delayMs: number, held: boolean, next: () => void): (() => v
   }
   // Offline, the wait is Infinity: the timer (capped, see timerDelay) stands for "not before then".
   const timer = setTimeout(resume, timerDelay(delayMs))
+  signal.addEventListener('abort', cancel, { signal: pending.signal })
   // visibilitychange, fired at the document, bubbles to the window, where the other two are fired.
   if (!held)
     for (const type of ['online', 'pageshow', 'visibilitychange'])
       globalThis.addEventListener?.(type, resume, { signal: pending.signal })
-  return cancel
 }
