@@ -62,7 +62,7 @@ export const preflight = async (
   }
   const [response, hops] = await followChain(get, new URL(toHttp(new URL(url))), s)
   const final = hops.at(-1)?.to ?? url
-  if (hops[0]) remember(s, url, final, hops)
+  remember(s, url, final, hops)
   return { url: final, hops, via: 'preflight', answer: response }
 }
 

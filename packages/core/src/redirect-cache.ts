@@ -49,7 +49,9 @@ export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cach
   } catch {}
 }
 
+/** Remembers that `from` leads to `url`; that it leads to itself (no redirect, a move home) is no entry. */
 export const remember = (s: DiscoverySettings, from: string, url: string, hops: Hop[]): void => {
+  if (url === from) return forget(s, from)
   const entry: Entry = { url, hops, expires: Date.now() + s.cacheTtlMs }
   withStore(s, from, (store, key) => (store[key] = JSON.stringify(entry)))
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLab, type Lab } from '@followsocket/lab'
 import { FollowWebSocket } from '../src/websocket'
-import { FollowSocketError } from '../src'
+import { FollowSocketError, resolve } from '../src'
 import { NodeWebSocket } from './helpers'
 import { serverSide } from './support'
 
@@ -229,6 +229,26 @@ describe('FollowWebSocket: the cache', () => {
     expect(again.resolvedUrl).toBe(lab.ws(second))
     expect(lab.count(first, 'get')).toBe(0)
     expect(lab.count(first, 'upgrade')).toBe(1)
+  })
+
+  it('a 4308 back to the URL given is no move to remember: the earlier one is forgotten', async () => {
+    const home = fresh('home')
+    const away = fresh('away')
+    const atHome = lab.endpoint(home)
+    const atAway = lab.endpoint(away)
+    const socket = open(lab.ws(home))
+    await event(socket, 'open')
+    let closing = event(socket, 'close')
+    serverSide(atHome.clients).close(4308, lab.ws(away))
+    await closing
+    expect(await resolve(lab.ws(home))).toMatchObject({ url: lab.ws(away), via: 'cache' })
+    const again = open(lab.ws(home))
+    await event(again, 'open')
+    closing = event(again, 'close')
+    serverSide(atAway.clients).close(4308, lab.ws(home))
+    await closing
+    // No entry is left that leads home to home: resolve() preflights and finds no redirect.
+    expect(await resolve(lab.ws(home))).toMatchObject({ url: lab.ws(home), redirected: false, via: 'preflight' })
   })
 
   it('falls back to discovery when the cached target fails', async () => {
