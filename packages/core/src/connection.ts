@@ -1,6 +1,6 @@
 import { CLOSE_TIMEOUT_MS, timerDelay } from './backoff'
 import { heartbeat } from './heartbeat'
-import { forget, remember } from './redirect-cache'
+import { remember } from './redirect-cache'
 import { endSocket, webSocketClass } from '#runtime'
 import { refusal } from './diagnosis'
 import { diagnose, discovers, locate, type Found } from './discovery'
@@ -77,9 +77,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
    * called close() or reconnect() (both abort what is running), and the caller must stop.
    */
   const say = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]): boolean => {
-    const { signal } = running
+    const step = running
     emit(type, payload)
-    return !signal.aborted
+    return step === running
   }
 
   const setState = (next: ConnectionState): boolean => {
@@ -151,7 +151,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     // A failure before `open`, said as plainly as the preflight can: where a preflight just
     // found the target, its answer; where the target was remembered or moved to, a GET of it.
     const handshakeFailed = async (error: FollowSocketError) => {
-      socket = undefined
+      drop()
       if (error.code === 'HANDSHAKE_FAILED' && found)
         error = found.answer ? refusal(target, found.answer) : await diagnose(target, s, signal)
       if (!signal.aborted) failed(error, found?.via)
@@ -161,7 +161,6 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     // The close event that follows says everything; `ws` (Node) throws on an unheard 'error'.
     ws.onerror = noop
     deadline = setTimeout(() => {
-      drop()
       handshakeFailed(
         new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target),
       )
@@ -240,11 +239,11 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
       emit('error', new FollowSocketError('RETRIES_EXHAUSTED', `Gave up on ${requested}: call reconnect()`, requested))
   }
 
-  /** Follows a close frame's move, and remembers it for later connects too (a move home: none). */
+  /** Follows a close frame's move, and remembers it for later connects too. */
   const move = (to: string) => {
+    halt()
     const hops = [{ from: resolvedUrl!, to }]
-    if (to === requested) forget(s, requested)
-    else remember(s, requested, to, hops)
+    remember(s, requested, to, hops)
     open({ url: to, hops, via: 'close-frame' })
   }
 

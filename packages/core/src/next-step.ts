@@ -63,10 +63,10 @@ export interface Circumstances {
 /** Waits the back-off (plus what the server asked for), then does `then`; or gives up. */
 const retry = (then: Then, pace: Pace, s: DecisionSettings, now: Circumstances, error?: FollowSocketError): Step => {
   if (!s.reconnect) return { kind: 'stop', pace }
-  // Offline every attempt would fail: wait for the network instead of spending attempts.
-  if (now.offline) return { kind: 'wait', then, attempt: pace.attempt + 1, delayMs: Infinity, held: false, pace }
-  if (pace.attempt >= s.reconnect.maxRetries) return { kind: 'give-up', pace }
   const attempt = pace.attempt + 1
+  // Offline every attempt would fail: wait for the network instead of spending attempts.
+  if (now.offline) return { kind: 'wait', then, attempt, delayMs: Infinity, held: false, pace }
+  if (pace.attempt >= s.reconnect.maxRetries) return { kind: 'give-up', pace }
   // A fleet told the same Retry-After must not come back in the same second: the jittered
   // back-off goes on top of the server's wait.
   const asked = error?.retryAfterMs ?? 0
