@@ -38,9 +38,7 @@ export interface Connection<T = unknown> extends Events<ConnectionEvents<T>> {
   reconnect(): void
 }
 
-type Timer = ReturnType<typeof setTimeout>
 type Close = Omit<CloseInfo, 'willReconnect'>
-const noop = () => {}
 
 // How a socket that we ended ourselves (a missed heartbeat, an unanswered close) closes:
 // abnormally (RFC 6455 §7.1.5).
@@ -68,7 +66,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
   // or reconnect().
   let running = new AbortController()
   // The deadline of the socket's handshake, opening or closing.
-  let deadline: Timer | undefined
+  let deadline: ReturnType<typeof setTimeout> | undefined
   const queue: SendData[] = []
   const receive = receiver<T>(s, emit, () => resolvedUrl)
 
@@ -77,9 +75,9 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
    * called close() or reconnect() (both abort what is running), and the caller must stop.
    */
   const say = <K extends keyof ConnectionEvents<T>>(type: K, payload: ConnectionEvents<T>[K]): boolean => {
-    const step = running
+    const before = running
     emit(type, payload)
-    return step === running
+    return before === running
   }
 
   const setState = (next: ConnectionState): boolean => {
@@ -159,7 +157,7 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     socket = ws
     ws.binaryType = s.binaryType
     // The close event that follows says everything; `ws` (Node) throws on an unheard 'error'.
-    ws.onerror = noop
+    ws.onerror = () => {}
     deadline = setTimeout(() => {
       handshakeFailed(
         new FollowSocketError('CONNECT_TIMEOUT', `${target}: no handshake within connectTimeoutMs`, target),
