@@ -8,11 +8,12 @@ import { FollowSocketError } from './errors'
  */
 
 const HOUR = 3_600_000
-// An HTTP-date in its current form, IMF-fixdate (RFC 9110 §5.6.7), which Date.parse reads in every
-// runtime (ECMAScript requires it: it is what toUTCString writes). Date.parse alone would read
-// nonsense too ("foo 2030" as a year), so the form is checked first. The two obsolete forms (RFC
-// 850, asctime) did not fit the connect budget: they ask for no wait, like any unreadable value.
-const IMF_FIXDATE = /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/
+// An HTTP-date (RFC 9110 §5.6.7) in each form a recipient must read: IMF-fixdate
+// "Sun, 06 Nov 1994 08:49:37 GMT" and the obsolete rfc850 "Sunday, 06-Nov-94 08:49:37 GMT", which
+// differ in the separator (a space or a dash, the same twice) and the year's digits, and asctime
+// "Sun Nov  6 08:49:37 1994". Date.parse reads all three once the form is checked (alone it would
+// read nonsense too: "foo 2030" as a year); asctime is in GMT as well, which it does not say.
+const HTTP_DATE = /^\w+, \d\d([ -])\w{3}\1\d\d(\d\d)? \d\d:\d\d:\d\d GMT$|^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/
 
 /**
  * A Retry-After value (delta-seconds or an HTTP-date) in ms from `now`, at most an hour;
@@ -23,8 +24,8 @@ export const parseRetryAfter = (value: string | null, now = Date.now()): number 
     ? NaN
     : /^\d+$/.test(value)
       ? +value * 1000
-      : IMF_FIXDATE.test(value)
-        ? Date.parse(value) - now
+      : HTTP_DATE.test(value)
+        ? Date.parse(value.replace(/\d$/, '$& GMT')) - now
         : NaN
   return ms > 0 ? Math.min(ms, HOUR) : undefined
 }

@@ -115,6 +115,27 @@ describe('Retry-After (docs/diagnosis.md#retry-after)', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined()
   })
 
+  it('reads the two obsolete HTTP-date forms too, rfc850 and asctime, both in GMT (RFC 9110 §5.6.7)', () => {
+    const now = Date.parse('2026-11-30T12:00:00Z')
+    expect(parseRetryAfter('Monday, 30-Nov-26 12:00:30 GMT', now)).toBe(30_000)
+    expect(parseRetryAfter('Mon Nov 30 12:00:30 2026', now)).toBe(30_000)
+    expect(parseRetryAfter('Thu Dec  3 12:00:00 2026', Date.parse('2026-12-03T11:59:00Z'))).toBe(60_000)
+    // asctime names no zone: it is GMT all the same, wherever the client is.
+    const zone = process.env.TZ
+    process.env.TZ = 'America/New_York'
+    try {
+      expect(new Date(now).getHours()).toBe(7)
+      expect(parseRetryAfter('Mon Nov 30 12:00:30 2026', now)).toBe(30_000)
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+    // Near misses of each form are no dates.
+    expect(parseRetryAfter('Monday, 30-Nov-26 12:00:30', now)).toBeUndefined()
+    expect(parseRetryAfter('Mon Nov 30 12:00:30 26', now)).toBeUndefined()
+    expect(parseRetryAfter('Mon, 30 Nov-2026 12:00:30 GMT', now)).toBeUndefined()
+  })
+
   it('the next attempt waits Retry-After plus this attempt’s jittered back-off, and reconnecting.delayMs says so', async () => {
     lab.status('/live', 503, { headers: { 'retry-after': '2' } })
     const c = track(

@@ -101,6 +101,16 @@ describe('URL normalisation', () => {
 describe('Retry-After', () => {
   const HOUR = 3_600_000
   const now = Date.parse('2026-12-06T12:00:00Z')
+  // The obsolete HTTP-date forms of a date, built from its IMF-fixdate "Sun, 06 Dec 2026 12:00:30 GMT".
+  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+  const rfc850 = (date: Date) => {
+    const [, day, month, year, time] = date.toUTCString().split(' ')
+    return `${DAYS[date.getUTCDay()]}, ${day}-${month}-${year.slice(2)} ${time} GMT`
+  }
+  const asctime = (date: Date) => {
+    const [weekday, day, month, year, time] = date.toUTCString().split(' ')
+    return `${weekday.slice(0, 3)} ${month} ${String(+day).padStart(2)} ${time} ${year}`
+  }
 
   it('every value gives a wait in (0, 1 h] or none', () => {
     fc.assert(
@@ -123,9 +133,9 @@ describe('Retry-After', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000 }), (seconds) => {
         expect(parseRetryAfter(String(seconds), now)).toBe(seconds ? Math.min(seconds * 1000, HOUR) : undefined)
-        expect(parseRetryAfter(new Date(now + seconds * 1000).toUTCString(), now)).toBe(
-          seconds ? Math.min(seconds * 1000, HOUR) : undefined,
-        )
+        const later = new Date(now + seconds * 1000)
+        for (const date of [later.toUTCString(), rfc850(later), asctime(later)])
+          expect(parseRetryAfter(date, now)).toBe(seconds ? Math.min(seconds * 1000, HOUR) : undefined)
       }),
       runs(1000),
     )
