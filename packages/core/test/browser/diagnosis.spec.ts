@@ -121,6 +121,45 @@ test.describe('failure diagnosis in Chromium (docs/diagnosis.md)', () => {
       expect([lab.count('/live', 'upgrade'), lab.count('/live', 'get')]).toEqual([1, 1])
     })
 
+  test.describe('in a page far from GMT', () => {
+    test.use({ timezoneId: 'America/New_York' })
+
+    test('Retry-After as an HTTP-date in each of its three forms: IMF-fixdate, rfc850, asctime (GMT)', async ({
+      app,
+      lab,
+    }) => {
+      // asctime names no zone, and means GMT all the same: a page in another zone must not shift it.
+      expect(await app.evaluate(() => new Date().getTimezoneOffset())).not.toBe(0)
+      // Ten minutes from now, to the second, in each form.
+      const [weekday, day, month, year, time] = new Date(Date.now() + 600_000).toUTCString().split(' ')
+      const long = new Date(Date.now() + 600_000).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })
+      const forms = {
+        'IMF-fixdate': `${weekday} ${day} ${month} ${year} ${time} GMT`,
+        rfc850: `${long}, ${day}-${month}-${year!.slice(2)} ${time} GMT`,
+        asctime: `${weekday!.slice(0, 3)} ${month} ${String(+day!).padStart(2)} ${time} ${year}`,
+      }
+      for (const [form, date] of Object.entries(forms)) {
+        const path = `/later-${form}`
+        lab.status(path, 503, { headers: { 'retry-after': date } })
+        await installRecorder(app)
+        const wait = await app.evaluate(
+          async ({ url, BACKOFF }) => {
+            window.rec.connect('c', url, { cache: false, reconnect: BACKOFF })
+            const { payload } = await window.rec.next('c', 'reconnecting')
+            window.rec.conns.c!.close()
+            return payload
+          },
+          { url: lab.ws(path), BACKOFF },
+        )
+        console.log(`Retry-After: ${date} (${form}): retryAfterMs ${wait.error.retryAfterMs}`)
+        expect(wait.error).toMatchObject({ code: 'HANDSHAKE_FAILED', status: 503 })
+        // Whole seconds, read a moment after they were written.
+        expect(wait.error.retryAfterMs).toBeGreaterThan(590_000)
+        expect(wait.error.retryAfterMs).toBeLessThanOrEqual(600_000)
+      }
+    })
+  })
+
   test('page-lifecycle events do not cut a wait the server asked for short; reconnect() does', async ({ app, lab }) => {
     lab.status('/live', 503, { headers: { 'retry-after': '3600' } })
     await installRecorder(app)
