@@ -21,6 +21,11 @@ export interface Found extends Omit<Resolution, 'via' | 'redirected' | 'status'>
   answer?: Response
 }
 
+// Why a GET went unanswered, kept per URL while its preflight keeps failing: only the first attempt
+// of a failure streak probes (see #runtime), so a redirect loop costs one chain (21 GETs in a
+// browser) per attempt, not three.
+const verdicts = new Map<string, FollowSocketError>()
+
 /**
  * Preflights `url` (ws form) with a plain GET of its http(s) twin (a simple CORS request: no
  * custom headers, so no OPTIONS round trip) and returns where it ends; how the chain is
@@ -45,10 +50,13 @@ export const preflight = async (
   const get: Get = async (at, init) => {
     try {
       const response = await request(at, init)
+      verdicts.delete(at.href)
       // Only the status line matters; release the connection.
       response.body?.cancel().catch(() => {})
       return response
     } catch (cause) {
+      const verdict = verdicts.get(at.href) ?? (await unanswered(request, at, url, cause))
+      // close() or the timeout cut the probes short too: what they found is no verdict.
       if (signal?.aborted) throw cause
       if (deadline.aborted)
         throw new FollowSocketError(
@@ -57,7 +65,8 @@ export const preflight = async (
           url,
           cause,
         )
-      throw await unanswered(request, at, url, cause)
+      verdicts.set(at.href, verdict)
+      throw verdict
     }
   }
   const [response, hops] = await followChain(get, new URL(toHttp(new URL(url))), s)

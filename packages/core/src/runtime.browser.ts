@@ -14,13 +14,8 @@ import { toWs } from './url'
  * a WebSocket, and its close() is all there is to end one.
  */
 
-// What the probes found per URL, kept while its preflight keeps failing: only the first attempt
-// of a failure streak probes, so a redirect loop costs one chain (21 GETs) per attempt, not three.
-const verdicts = new Map<string, FollowSocketError>()
-
 export const followChain = async (get: Get, start: URL, s: DiscoverySettings): Promise<[Response, Hop[]]> => {
   const response = await get(start, { redirect: 'follow' })
-  verdicts.delete(start.href)
   if (!response.redirected) return [response, []]
   const to = new URL(response.url)
   checkHop(start, to, [start.href], 1, s)
@@ -33,15 +28,6 @@ export const followChain = async (get: Get, start: URL, s: DiscoverySettings): P
  * 'no-cors' mode tell them apart (docs/diagnosis.md). They run only on this failure path.
  */
 export const unanswered = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
-  let verdict = verdicts.get(at.href)
-  if (!verdict) {
-    verdict = await probe(request, at, url, cause)
-    verdicts.set(at.href, verdict)
-  }
-  return verdict
-}
-
-const probe = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
   // A 'no-cors' request resolves (opaquely) when something answers and rejects when nothing does.
   const answer = (redirect: RequestRedirect) => request(at, { mode: 'no-cors', redirect }).catch(() => undefined)
   // Same-origin, CORS hides nothing, and 'manual' counts a redirect as an answer (an

@@ -206,6 +206,41 @@ test('a redirect loop is probed on the first attempt of a failure streak only: e
   expect([lab.count('/live', 'upgrade'), lab.count('/live', 'get')]).toEqual([2, 23 + 11])
 })
 
+// The browser's probe runs under the preflight's signals: what cuts it short says nothing about the server.
+for (const cut of ['close()', 'the preflight timeout'] as const)
+  test(`${cut} during the probe leaves no verdict behind: the next connection is told what the probe finds`, async ({
+    app,
+  }) => {
+    // Cross-origin, answering every GET without CORS; the first 'no-cors' probe is held.
+    let held: (() => void) | undefined
+    server = await startServer({
+      request(req, res) {
+        if (req.headers['sec-fetch-mode'] === 'no-cors' && !held) held = () => res.writeHead(200).end()
+        else res.writeHead(200).end()
+      },
+      upgrade: (_req, socket) => socket.end('HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n'),
+    })
+    await installRecorder(app)
+    const options = { cache: false, reconnect: false, preflight: { timeoutMs: 1000 } } as const
+    await app.evaluate(({ url, options }) => window.rec.connect('a', url, options), { url: server.url, options })
+    await expect.poll(() => held !== undefined).toBe(true)
+    if (cut === 'close()') await app.evaluate(() => window.rec.conns.a!.close())
+    else {
+      const error = await app.evaluate(async () => (await window.rec.next('a', 'error')).payload as { code: string })
+      expect(error.code).toBe('DISCOVERY_TIMEOUT')
+    }
+    held!()
+    const error = await app.evaluate(
+      async ({ url, options }) => {
+        window.rec.connect('b', url, options)
+        return (await window.rec.next('b', 'error')).payload as { code: string; message: string }
+      },
+      { url: server.url, options },
+    )
+    expect(error.code).toBe('DISCOVERY_BLOCKED')
+    expect(server.count('upgrade')).toBe(2)
+  })
+
 // One attempt per failure kind (reconnect: false), in Chromium: what the page is told, and what
 // the attempt cost at the server. Same-origin rows use the page's lab; the cross-origin ones another.
 test.describe('each failure kind in Chromium: the error and the requests of one attempt', () => {
