@@ -22,6 +22,14 @@ const open = (url: string, protocols?: string | string[], Class = Socket()) => {
 /** Resolves with the next `type` event of `socket`. */
 const event = <E extends Event>(socket: EventTarget, type: string) =>
   new Promise<E>((done) => socket.addEventListener(type, (e) => done(e as E), { once: true }))
+/** Opens `url` and, once it is open, has `server` close it with a 4308 to `to`: resolves with that close. */
+const moveOnceOpen = async (url: string, server: ReturnType<Lab['endpoint']>, to: string) => {
+  const socket = open(url)
+  await event(socket, 'open')
+  const closing = event<CloseEvent>(socket, 'close')
+  serverSide(server.clients).close(4308, to)
+  return closing
+}
 /** Every event type the socket dispatches, in order, through both listener styles. */
 const trace = (socket: FollowWebSocket) => {
   const seen: string[] = []
@@ -217,11 +225,7 @@ describe('FollowWebSocket: the cache', () => {
     const second = fresh('second')
     const from = lab.endpoint(first)
     lab.endpoint(second)
-    const socket = open(lab.ws(first))
-    await event(socket, 'open')
-    const closing = event<CloseEvent>(socket, 'close')
-    serverSide(from.clients).close(4308, lab.ws(second))
-    const closed = await closing
+    const closed = await moveOnceOpen(lab.ws(first), from, lab.ws(second))
     // The library sees the close unchanged, and reconnects with the URL it always used.
     expect({ code: closed.code, reason: closed.reason }).toEqual({ code: 4308, reason: lab.ws(second) })
     const again = open(lab.ws(first))
@@ -236,17 +240,10 @@ describe('FollowWebSocket: the cache', () => {
     const away = fresh('away')
     const atHome = lab.endpoint(home)
     const atAway = lab.endpoint(away)
-    const socket = open(lab.ws(home))
-    await event(socket, 'open')
-    let closing = event(socket, 'close')
-    serverSide(atHome.clients).close(4308, lab.ws(away))
-    await closing
+    await moveOnceOpen(lab.ws(home), atHome, lab.ws(away))
     expect(await resolve(lab.ws(home))).toMatchObject({ url: lab.ws(away), via: 'cache' })
-    const again = open(lab.ws(home))
-    await event(again, 'open')
-    closing = event(again, 'close')
-    serverSide(atAway.clients).close(4308, lab.ws(home))
-    await closing
+    // Opened again, it goes where it was moved, and is moved home from there.
+    await moveOnceOpen(lab.ws(home), atAway, lab.ws(home))
     // No entry is left that leads home to home: resolve() preflights and finds no redirect.
     expect(await resolve(lab.ws(home))).toMatchObject({ url: lab.ws(home), redirected: false, via: 'preflight' })
   })
@@ -255,12 +252,7 @@ describe('FollowWebSocket: the cache', () => {
     const start = fresh('start')
     const gone = fresh('gone')
     const now = fresh('now')
-    const from = lab.endpoint(start)
-    const socket = open(lab.ws(start))
-    await event(socket, 'open')
-    const closing = event(socket, 'close')
-    serverSide(from.clients).close(4308, lab.ws(gone))
-    await closing
+    await moveOnceOpen(lab.ws(start), lab.endpoint(start), lab.ws(gone))
     // The remembered location has no endpoint; the original URL now redirects elsewhere.
     lab.endpoint(now)
     lab.redirect(start, lab.ws(now))
@@ -323,12 +315,7 @@ describe('FollowWebSocket: exactly as a WebSocket behaves (issue 18)', () => {
   it('opens the URL it was given when the remembered location is stale and the URL works again', async () => {
     const start = fresh('back')
     const gone = fresh('gone')
-    const first = lab.endpoint(start)
-    const socket = open(lab.ws(start))
-    await event(socket, 'open')
-    const closing = event(socket, 'close')
-    serverSide(first.clients).close(4308, lab.ws(gone))
-    await closing
+    await moveOnceOpen(lab.ws(start), lab.endpoint(start), lab.ws(gone))
     // Nothing at the remembered location; the URL given has an endpoint again (it never left).
     const again = open(lab.ws(start))
     await event(again, 'open')
