@@ -18,11 +18,11 @@ export type {
   Hop,
   HeartbeatOptions,
   PreflightOptions,
+  CacheMode,
   WebSocketConstructor,
   WebSocketLike,
 } from './types'
 export type { StandardSchemaV1 } from './standard-schema'
-export type { CacheMode } from './redirect-cache'
 
 /** The package version, for bug reports. */
 export const version = '0.1.0'

@@ -1,10 +1,10 @@
 import type { ReconnectOptions } from './backoff'
-import type { CacheMode } from './redirect-cache'
 import { FollowSocketError } from './errors'
 import { compileOrigin } from './redirect-policy'
 import type { StandardSchemaV1 } from './standard-schema'
 import type {
   BinaryType,
+  CacheMode,
   CloseInfo,
   ConnectOptions,
   DiscoveryOptions,

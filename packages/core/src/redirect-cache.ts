@@ -1,9 +1,6 @@
-import type { Found } from './discovery'
 import type { DiscoverySettings } from './options'
 import { checkHop } from './redirect-policy'
-import type { Hop } from './types'
-
-export type CacheMode = 'memory' | 'local' | false
+import type { Hop, Resolution } from './types'
 
 interface Entry {
   url: string
@@ -36,7 +33,10 @@ const withStore = <R>(s: DiscoverySettings, url: string, use: (store: Store, key
  * looser one would accept (it preflights instead, and meets the refusal there). The hops between
  * are not checked again: a socket opens where the chain ended and asks none of them.
  */
-export const cached = (s: DiscoverySettings, url: string): (Found & { via: 'cache' }) | undefined => {
+export const cached = (
+  s: DiscoverySettings,
+  url: string,
+): (Pick<Resolution, 'url' | 'hops'> & { via: 'cache' }) | undefined => {
   const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store[key] ?? 'null'))
   if (!entry) return
   if (entry.expires <= Date.now()) {

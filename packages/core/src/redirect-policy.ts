@@ -1,8 +1,13 @@
 import { FollowSocketError, type ErrorCode } from './errors'
-import type { DiscoverySettings } from './options'
 import { isSecure, isWebUrl, parseUrl, toHttp, toWs } from './url'
 
-export type RedirectPolicy = Pick<DiscoverySettings, 'maxRedirects' | 'allowInsecure' | 'allowedOrigins'>
+/** What the policy reads of the discovery settings (options.ts). */
+export interface RedirectPolicy {
+  maxRedirects: number
+  /** Compiled from the allowedOrigins option; undefined admits any origin. */
+  allowedOrigins?: RegExp[]
+  allowInsecure: boolean
+}
 
 /**
  * Compiles an allowedOrigins entry (`https://*.example.com`, `wss://live.example.com:8443`) into

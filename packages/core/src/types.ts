@@ -1,6 +1,5 @@
 import type { StandardSchemaV1 } from './standard-schema'
 import type { ReconnectOptions } from './backoff'
-import type { CacheMode } from './redirect-cache'
 import type { FollowSocketError } from './errors'
 
 export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>)
@@ -100,6 +99,9 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
  * FollowWebSocket take, and connect() with the connection's own (options.ts ties both lists to
  * their defaults and validators).
  */
+/** Where resolutions are remembered: in memory for the page, in localStorage across loads, or not at all. */
+export type CacheMode = 'memory' | 'local' | false
+
 export interface DiscoveryOptions {
   discovery?: 'auto' | 'preflight' | 'off'
   maxRedirects?: number
