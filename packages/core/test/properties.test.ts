@@ -103,12 +103,13 @@ describe('Retry-After', () => {
   const now = Date.parse('2026-12-06T12:00:00Z')
   // The obsolete HTTP-date forms of a date, built from its IMF-fixdate "Sun, 06 Dec 2026 12:00:30 GMT".
   const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+  const imf = (date: Date) => date.toUTCString().split(' ') as [string, string, string, string, string, 'GMT']
   const rfc850 = (date: Date) => {
-    const [, day, month, year, time] = date.toUTCString().split(' ')
+    const [, day, month, year, time] = imf(date)
     return `${DAYS[date.getUTCDay()]}, ${day}-${month}-${year.slice(2)} ${time} GMT`
   }
   const asctime = (date: Date) => {
-    const [weekday, day, month, year, time] = date.toUTCString().split(' ')
+    const [weekday, day, month, year, time] = imf(date)
     return `${weekday.slice(0, 3)} ${month} ${String(+day).padStart(2)} ${time} ${year}`
   }
 
