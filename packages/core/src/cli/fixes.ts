@@ -3,9 +3,12 @@
 // Caddy, each written as the server README's recipe for that proxy writes it (fixes/*.ts).
 import { toHttp, toWs } from '../url'
 import type { Cors } from './cors'
+import type { Answer, Move } from './fixes/answer'
 import * as caddy from './fixes/caddy'
 import * as haproxy from './fixes/haproxy'
 import * as nginx from './fixes/nginx'
+
+export type { Answer, Move } from './fixes/answer'
 
 export interface Fix {
   /** Header lines the answer needs, exactly as sent. */
@@ -15,29 +18,6 @@ export interface Fix {
   nginx?: string
   haproxy?: string
   caddy?: string
-}
-
-/** A redirect, as a rule of createRedirects() or a proxy's redirect needs it. */
-export interface Move {
-  /** The path of the URL that answers (no query). */
-  path: string
-  status: number
-  /** The target; the request's own query is left out, since every helper carries it over. */
-  target: URL
-}
-
-/**
- * What the answers at `path` must carry, said once for every proxy: a redirect of the GET and
- * the upgrade alike (`move`; without one, whatever answers there today stays), and the headers:
- * Access-Control-Allow-Origin echoed to `origins`, Access-Control-Allow-Credentials: true,
- * Vary: Origin.
- */
-export interface Answer {
-  path: string
-  move?: Move
-  origins?: string[]
-  credentials: boolean
-  vary: boolean
 }
 
 const quote = (text: string) => `'${text}'`

@@ -3,7 +3,7 @@
 // upgrade and the admitted origins. Caddy runs `header` before `redir` whatever their order in
 // the block, so the redirects carry the headers.
 import { toHttp, toWs } from '../../url'
-import type { Answer, Move } from '../fixes'
+import type { Answer, Move } from './answer'
 
 const SITE = '# in the site block:'
 const inBlock = (lines: string[]) => lines.map((line) => `\t${line}`)

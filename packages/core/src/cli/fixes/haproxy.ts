@@ -3,7 +3,7 @@
 // the http(s) Location and the upgrade the ws(s) one, and headers are set by http-after-response.
 // Response rules no longer see the request, so what they need is kept in txn variables.
 import { toHttp, toWs } from '../../url'
-import type { Answer, Move } from '../fixes'
+import type { Answer, Move } from './answer'
 
 const FRONTEND = '# in the frontend:'
 const inSection = (lines: string[]) => lines.map((line) => `    ${line}`)

@@ -2,7 +2,7 @@
 // there on a real nginx): a `location = <path>` block whose add_header lines and `return` answer
 // the GET and the upgrade alike, and a map in http { } when more than one origin is admitted.
 import { toHttp } from '../../url'
-import type { Answer, Move } from '../fixes'
+import type { Answer, Move } from './answer'
 
 const location = (path: string, body: string[]) => [`location = ${path} {`, ...body, '}'].join('\n')
 
