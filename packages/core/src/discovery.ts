@@ -21,9 +21,9 @@ export interface Found extends Omit<Resolution, 'via' | 'redirected' | 'status'>
   answer?: Response
 }
 
-// Why a GET went unanswered, kept per URL while its preflight keeps failing: only the first attempt
-// of a failure streak probes (see #runtime), so a redirect loop costs one chain (21 GETs in a
-// browser) per attempt, not three.
+// Why a GET went unanswered, kept per URL while its preflight keeps failing, for #runtime to reuse:
+// only the first attempt of a failure streak probes in a browser, so a redirect loop costs one
+// chain (21 GETs) per attempt, not three.
 const verdicts = new Map<string, FollowSocketError>()
 
 /**
@@ -55,7 +55,7 @@ export const preflight = async (
       response.body?.cancel().catch(() => {})
       return response
     } catch (cause) {
-      const verdict = verdicts.get(at.href) ?? (await unanswered(request, at, url, cause))
+      const verdict = await unanswered(request, at, url, cause, verdicts.get(at.href))
       // close() or the timeout cut the probes short too: what they found is no verdict.
       if (signal?.aborted) throw cause
       if (deadline.aborted)

@@ -39,10 +39,7 @@ export const cached = (
 ): (Pick<Resolution, 'url' | 'hops'> & { via: 'cache' }) | undefined => {
   const entry: Entry | null = withStore(s, url, (store, key) => JSON.parse(store[key] ?? 'null'))
   if (!entry) return
-  if (entry.expires <= Date.now()) {
-    forget(s, url)
-    return
-  }
+  if (entry.expires <= Date.now()) return forget(s, url)
   try {
     checkHop(new URL(url), new URL(entry.url), [], entry.hops.length, s)
     return { url: entry.url, hops: entry.hops, via: 'cache' }
@@ -56,6 +53,6 @@ export const remember = (s: DiscoverySettings, from: string, url: string, hops: 
   withStore(s, from, (store, key) => (store[key] = JSON.stringify(entry)))
 }
 
-export const forget = (s: DiscoverySettings, url: string): void => {
+export const forget = (s: DiscoverySettings, url: string): undefined => {
   withStore(s, url, (store, key) => delete store[key])
 }

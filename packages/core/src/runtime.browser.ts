@@ -25,9 +25,17 @@ export const followChain = async (get: Get, start: URL, s: DiscoverySettings): P
 /**
  * Why a GET of `at` threw. A browser's fetch throws the same TypeError for a server that is down,
  * an answer CORS hides and a redirect chain it gave up on (a loop, over 20 hops); requests in
- * 'no-cors' mode tell them apart (docs/diagnosis.md). They run only on this failure path.
+ * 'no-cors' mode tell them apart (docs/diagnosis.md). They run only on this failure path, and only
+ * once a failure streak: `known` is what they found on its first attempt.
  */
-export const unanswered = async (request: Get, at: URL, url: string, cause: unknown): Promise<FollowSocketError> => {
+export const unanswered = async (
+  request: Get,
+  at: URL,
+  url: string,
+  cause: unknown,
+  known?: FollowSocketError,
+): Promise<FollowSocketError> => {
+  if (known) return known
   // A 'no-cors' request resolves (opaquely) when something answers and rejects when nothing does.
   const answer = (redirect: RequestRedirect) => request(at, { mode: 'no-cors', redirect }).catch(() => undefined)
   // Same-origin, CORS hides nothing, and 'manual' counts a redirect as an answer (an

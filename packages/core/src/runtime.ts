@@ -39,8 +39,12 @@ export const followChain = async (get: Get, start: URL, s: DiscoverySettings): P
   }
 }
 
-/** Why a GET of `at` threw. No CORS outside browsers: a GET that fails here failed at the network. */
-export const unanswered = async (_request: Get, at: URL, url: string, cause: unknown) => unreachable(url, at, cause)
+/**
+ * Why a GET of `at` threw. No CORS outside browsers: a GET that fails here failed at the network,
+ * which this attempt's own error says (a verdict known from an earlier attempt is not needed).
+ */
+export const unanswered = async (_request: Get, at: URL, url: string, cause: unknown, _known?: FollowSocketError) =>
+  unreachable(url, at, cause)
 
 /** The WebSocket to use: the one given, else the runtime's; Node 20 has none. */
 export const webSocketClass = (given?: WebSocketConstructor): WebSocketConstructor => {

@@ -23,6 +23,25 @@ describe('a failed handshake says what the server answered (docs/diagnosis.md#th
     expect(error.message).not.toMatch(/Access-Control/)
   })
 
+  it('nothing answers, attempt after attempt: each error carries its own attempt\'s network error', async () => {
+    const port = await freePort()
+    const c = track(
+      connect(`ws://127.0.0.1:${port}/live`, {
+        WebSocket: NodeWebSocket,
+        cache: false,
+        reconnect: { minDelayMs: 10, maxDelayMs: 10, jitter: 'none', maxRetries: 1 },
+      }),
+    )
+    const first = await next(c, 'error')
+    const second = await next(c, 'error')
+    expect([first.code, second.code]).toEqual(['HANDSHAKE_FAILED', 'HANDSHAKE_FAILED'])
+    expect(second.message).toBe(first.message)
+    // Node has no probe to spare: the error is this attempt's, not one kept from the first.
+    expect(second).not.toBe(first)
+    expect(second.cause).toBeInstanceOf(Error)
+    expect(second.cause).not.toBe(first.cause)
+  })
+
   // The message names the status and says what to do about it, as the table's row does.
   const advice: [number, string][] = [
     [401, ': the server refused the credentials: a url function can put a fresh token in the URL'],
