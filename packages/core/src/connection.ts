@@ -228,7 +228,11 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
     if (step.kind === 'now') return run(step.then)
     if (step.kind === 'wait') {
       if (setState('reconnecting') && say('reconnecting', { attempt: step.attempt, delayMs: step.delayMs, error }))
-        wait(step.delayMs, step.held, running.signal, () => run(step.then))
+        // Once over, the wait ends with its step (halt): its listeners go, and it runs `then` once.
+        wait(step.delayMs, step.held, running.signal, () => {
+          halt()
+          run(step.then)
+        })
       return
     }
     halt()
@@ -239,7 +243,6 @@ export function connect<T = unknown>(url: UrlSource, options?: ConnectOptions<T>
 
   /** Follows a close frame's move, and remembers it for later connects too. */
   const move = (to: string) => {
-    halt()
     const hops = [{ from: resolvedUrl!, to }]
     remember(s, requested, to, hops)
     open({ url: to, hops, via: 'close-frame' })
