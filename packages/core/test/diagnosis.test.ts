@@ -23,7 +23,7 @@ describe('a failed handshake says what the server answered (docs/diagnosis.md#th
     expect(error.message).not.toMatch(/Access-Control/)
   })
 
-  it('nothing answers, attempt after attempt: each error carries its own attempt\'s network error', async () => {
+  it("nothing answers, attempt after attempt: each error carries its own attempt's network error", async () => {
     const port = await freePort()
     const c = track(
       connect(`ws://127.0.0.1:${port}/live`, {
