@@ -221,7 +221,8 @@ for (const cut of ['close()', 'the preflight timeout'] as const)
       upgrade: (_req, socket) => socket.end('HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n'),
     })
     await installRecorder(app)
-    const options = { cache: false, reconnect: false, preflight: { timeoutMs: 1000 } } as const
+    // Room for the GET and the probe to start on a busy machine; the timeout case waits it out.
+    const options = { cache: false, reconnect: false, preflight: { timeoutMs: 3000 } } as const
     await app.evaluate(({ url, options }) => window.rec.connect('a', url, options), { url: server.url, options })
     await expect.poll(() => held !== undefined).toBe(true)
     if (cut === 'close()') await app.evaluate(() => window.rec.conns.a!.close())
